@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh KVER [MAKE ARGS...]: builds the module against a cached Debian
+# kernel's headers (KVER is 6.1 or 6.12) in build/KVER, and the static test
+# helper in build/mcxio.  An external module builds in its own folder, so each
+# kernel gets a copy of the sources.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+kver=$1
+shift
+top=$(cd "$here/.." && pwd)
+out=$top/build/$kver
+kdir=$(kdir_of "$kver")
+mkdir -p "$out"
+cp "$top"/Kbuild "$top"/Makefile "$top"/*.c "$top"/*.h "$out"/
+if [ -n "${MICROCODE_XEN_FAKE_HV:-}" ]; then
+	mkdir -p "$out/tests"
+	cp "$top"/tests/fake_hv.h "$out/tests/"
+fi
+make -s -C "$out" KDIR="$kdir" "$@" >&2
+[ "$top/build/mcxio" -nt "$here/tools/mcxio.c" ] ||
+	gcc -static -O2 -Wall -Wextra -o "$top/build/mcxio" "$here/tools/mcxio.c"
+echo "$out/microcode_xen.ko"

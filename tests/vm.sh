@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh [options] SCENARIO: boots Xen with a Debian dom0 under QEMU (software
+# emulation), runs SCENARIO (a shell script, tests/vm/*.sh) inside dom0 with
+# the module and tests/vm/lib.sh beside it, and leaves the serial log, which
+# holds Xen's lines and dom0's console, in OUT/serial.log.
+#
+#   --kernel 6.1|6.12       dom0 kernel (default 6.1)
+#   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own
+#   --cpu MODEL             QEMU CPU model (default Skylake-Server)
+#   --xen-args "..."        extra Xen command line
+#   --fw SRC=DEST           put SRC at /lib/firmware/DEST (repeatable)
+#   --file SRC=DEST         put SRC at DEST in the initramfs (repeatable)
+#   --timeout SECONDS       kill QEMU after this long (default 300)
+#   --out DIR               where the logs go (default build/vm)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+top=$(cd "$here/.." && pwd)
+
+kernel=6.1 xen=4.17 cpu=Skylake-Server xen_args="" timeout=300 out=$top/build/vm
+fw=() files=()
+while [ $# -gt 1 ]; do
+	case $1 in
+	--kernel) kernel=$2 ;;
+	--xen) xen=$2 ;;
+	--cpu) cpu=$2 ;;
+	--xen-args) xen_args=$2 ;;
+	--fw) fw+=("$2") ;;
+	--file) files+=("$2") ;;
+	--timeout) timeout=$2 ;;
+	--out) out=$2 ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift 2
+done
+[ $# -eq 1 ] || die "usage: vm.sh [options] SCENARIO"
+scenario=$1
+
+ko=$("$here/build.sh" "$kernel")
+mkdir -p "$out"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,test,lib/firmware}
+cp "$CACHE/userland/bin/busybox" "$root/bin/busybox"
+cp "$ko" "$top/build/mcxio" "$here/vm/lib.sh" "$root/test/"
+cp "$scenario" "$root/test/scenario.sh"
+for spec in "${fw[@]}"; do
+	mkdir -p "$(dirname "$root/lib/firmware/${spec#*=}")"
+	cp -a "${spec%%=*}" "$root/lib/firmware/${spec#*=}"
+done
+for spec in "${files[@]}"; do
+	mkdir -p "$(dirname "$root/${spec#*=}")"
+	cp -a "${spec%%=*}" "$root/${spec#*=}"
+done
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+export PATH=/bin:/test
+echo "@@boot $(uname -r)"
+cd /test && sh ./scenario.sh
+echo "@@done"
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd.gz"
+
+vmlinuz=$(vmlinuz_of "$kernel")
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp 2 -m 2048
+      -nographic -no-reboot -monitor none -serial "file:$out/serial.log")
+if [ "$xen" = none ]; then
+	qemu+=(-kernel "$vmlinuz" -initrd "$out/initrd.gz"
+	       -append "console=ttyS0 panic=-1")
+else
+	[ -e "$CACHE/xen-$xen/xen" ] ||
+		zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
+	# smap=0: with SMAP a PV dom0 faults at its first instruction under TCG.
+	qemu+=(-kernel "$CACHE/xen-$xen/xen"
+	       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_args"
+	       -initrd "$vmlinuz console=hvc0 earlyprintk=xen panic=-1,$out/initrd.gz")
+fi
+rm -f "$out/serial.log"
+start=$(date +%s)
+rc=0
+timeout "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1 || rc=$?
+echo "$(( $(date +%s) - start ))" > "$out/seconds"
+[ $rc -eq 0 ] || log "QEMU ended with status $rc ($( [ $rc -eq 124 ] && echo timeout || echo error)); see $out"
+exit $rc
