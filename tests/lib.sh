@@ -26,3 +26,24 @@ kdir_of() {
 	echo "$d"
 }
 vmlinuz_of() { compgen -G "$CACHE/k/$1/boot/vmlinuz-*" | head -n1; }
+
+# Test results: "ok - DESC" / "not ok - DESC", tallied in $RESULTS so that a
+# run over several scripts ends with one count.
+RESULTS=${RESULTS:-$(mktemp)}
+export RESULTS
+result() { # pass|fail DESC
+	if [ "$1" = pass ]; then
+		echo "ok - $2"
+		echo pass >> "$RESULTS"
+	else
+		echo "not ok - $2"
+		echo fail >> "$RESULTS"
+	fi
+}
+summary() {
+	local p f
+	p=$(grep -c '^pass$' "$RESULTS" || true)
+	f=$(grep -c '^fail$' "$RESULTS" || true)
+	echo "$p passed, $f failed"
+	[ "$f" -eq 0 ]
+}
