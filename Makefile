@@ -15,9 +15,9 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
 check:
-	tests/run-all.sh
+	@tests/run-all.sh
 
 demo:
-	tests/demo.sh
+	@tests/demo.sh
 
 .PHONY: all modules clean install check demo
