@@ -8,22 +8,80 @@
 #ifndef MICROCODE_XEN_HYPERCALL_H
 #define MICROCODE_XEN_HYPERCALL_H
 
+#include <linux/types.h>
+
 /*
  * Xen's answer to an op it does not implement.  Xen's errno values are an
  * ABI of their own (xen/include/public/errno.h); this one is XEN_ENOSYS.
  */
 #define MCX_XEN_ENOSYS		38
 
+/* What XENPF_get_cpu_version tells of a physical CPU. */
+struct mcx_cpu_version {
+	char vendor_id[12];	/* "GenuineIntel", not NUL-terminated */
+	u32 family;
+	u32 model;
+	u32 stepping;
+};
+
+/* What XENPF_get_ucode_revision tells of a physical CPU (Xen 4.18+). */
+struct mcx_ucode_revision {
+	u32 signature;		/* CPUID.1.EAX */
+	u32 pf;			/* platform flags, Intel only */
+	u32 revision;
+};
+
 #ifdef MICROCODE_XEN_FAKE_HV
 #include "tests/fake_hv.h"
 #else
 
-#include <linux/types.h>
+#include <linux/string.h>
 
 #include <xen/xen.h>
 #include <xen/interface/platform.h>
 
 #include <asm/xen/hypercall.h>
+
+/*
+ * Platform ops that Linux's copy of Xen's platform.h lacks, laid out as in
+ * Xen's xen/include/public/platform.h.  They go in the pad of Linux's
+ * struct xen_platform_op, which is as large as Xen's union.
+ */
+#ifndef XENPF_get_cpu_version
+#define XENPF_get_cpu_version		48
+struct xenpf_pcpu_version {
+	u32 xen_cpuid;			/* IN */
+	u32 max_present;		/* OUT */
+	char vendor_id[12];
+	u32 family;
+	u32 model;
+	u32 stepping;
+};
+#endif
+
+#ifndef XENPF_get_ucode_revision
+#define XENPF_get_ucode_revision	65
+struct xenpf_ucode_revision {
+	u32 cpu;			/* IN */
+	u32 signature;			/* OUT */
+	u32 pf;
+	u32 revision;
+};
+#endif
+
+#ifndef XENPF_microcode_update2
+#define XENPF_microcode_update2		66
+struct xenpf_microcode_update2 {
+	u32 flags;			/* IN, XENPF_UCODE_* */
+	u32 length;
+	__guest_handle_void data;	/* GUEST_HANDLE(void) */
+};
+
+#define XENPF_UCODE_FORCE		1	/* skip Xen's revision check */
+#endif
+
+#define MCX_PF_PAYLOAD(op, type) \
+	((struct type *)memset((op)->u.pad, 0, sizeof(struct type)))
 
 static inline bool mcx_hv_initial_domain(void)
 {
@@ -31,18 +89,81 @@ static inline bool mcx_hv_initial_domain(void)
 }
 
 /*
- * XENPF_microcode_update: Xen copies the blob into its own heap before it
- * looks at it, so @data only has to stay valid for the duration of the call.
+ * XENPF_microcode_update, or with @force XENPF_microcode_update2 and
+ * XENPF_UCODE_FORCE (Xen 4.20+).  Xen copies the blob into its own heap
+ * before it looks at it, so @data only has to stay valid during the call.
  */
-static inline int mcx_hv_microcode_update(const void *data, u32 len)
+static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
+{
+	struct xen_platform_op op = { .cmd = XENPF_microcode_update };
+	struct xenpf_microcode_update2 *up2;
+
+	BUILD_BUG_ON(sizeof(*up2) > sizeof(op.u.pad));
+	if (!force) {
+		op.u.microcode.length = len;
+		set_xen_guest_handle(op.u.microcode.data, (void *)data);
+		return HYPERVISOR_platform_op(&op);
+	}
+	op.cmd = XENPF_microcode_update2;
+	up2 = MCX_PF_PAYLOAD(&op, xenpf_microcode_update2);
+	up2->flags = XENPF_UCODE_FORCE;
+	up2->length = len;
+	set_xen_guest_handle(up2->data, (void *)data);
+	return HYPERVISOR_platform_op(&op);
+}
+
+/* XENPF_get_cpu_version: an absent CPU reads as all zeroes, not an error. */
+static inline int mcx_hv_cpu_version(u32 cpu, struct mcx_cpu_version *out)
+{
+	struct xen_platform_op op = { .cmd = XENPF_get_cpu_version };
+	struct xenpf_pcpu_version *v = MCX_PF_PAYLOAD(&op, xenpf_pcpu_version);
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*v) > sizeof(op.u.pad));
+	v->xen_cpuid = cpu;
+	ret = HYPERVISOR_platform_op(&op);
+	if (ret)
+		return ret;
+	memcpy(out->vendor_id, v->vendor_id, sizeof(out->vendor_id));
+	out->family = v->family;
+	out->model = v->model;
+	out->stepping = v->stepping;
+	return 0;
+}
+
+/* XENPF_get_cpuinfo: @flags gets XEN_PCPU_FLAGS_*. */
+static inline int mcx_hv_cpuinfo(u32 cpu, u32 *max_present, u32 *flags)
 {
 	struct xen_platform_op op = {
-		.cmd = XENPF_microcode_update,
-		.u.microcode.length = len,
+		.cmd = XENPF_get_cpuinfo,
+		.u.pcpu_info.xen_cpuid = cpu,
 	};
+	int ret;
 
-	set_xen_guest_handle(op.u.microcode.data, (void *)data);
-	return HYPERVISOR_platform_op(&op);
+	ret = HYPERVISOR_platform_op(&op);
+	if (ret)
+		return ret;
+	*max_present = op.u.pcpu_info.max_present;
+	*flags = op.u.pcpu_info.flags;
+	return 0;
+}
+
+/* XENPF_get_ucode_revision (Xen 4.18+). */
+static inline int mcx_hv_ucode_revision(u32 cpu, struct mcx_ucode_revision *out)
+{
+	struct xen_platform_op op = { .cmd = XENPF_get_ucode_revision };
+	struct xenpf_ucode_revision *r = MCX_PF_PAYLOAD(&op, xenpf_ucode_revision);
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*r) > sizeof(op.u.pad));
+	r->cpu = cpu;
+	ret = HYPERVISOR_platform_op(&op);
+	if (ret)
+		return ret;
+	out->signature = r->signature;
+	out->pf = r->pf;
+	out->revision = r->revision;
+	return 0;
 }
 
 #endif /* MICROCODE_XEN_FAKE_HV */

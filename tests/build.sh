@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build.sh KVER [MAKE ARGS...]: builds the module against a cached Debian
-# kernel's headers (KVER is 6.1 or 6.12) in build/KVER, and the static test
-# helper in build/mcxio.  An external module builds in its own folder, so each
+# kernel's headers (KVER is 6.1 or 6.12) in build/KVER (build/KVER-fake with
+# MICROCODE_XEN_FAKE_HV=y: the test build, tests/fake_hv.h), and the static
+# test helper in build/mcxio.  An external module builds in its own folder, so each
 # kernel gets a copy of the sources.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,15 +12,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 kver=$1
 shift
 top=$(cd "$here/.." && pwd)
-out=$top/build/$kver
+out=$top/build/$kver${MICROCODE_XEN_FAKE_HV:+-fake}
 kdir=$(kdir_of "$kver")
 mkdir -p "$out"
+# Several test runs may build at once: one at a time per folder.
+exec 9>"$out.lock"
+flock 9
 cp "$top"/Kbuild "$top"/Makefile "$top"/*.c "$top"/*.h "$out"/
 if [ -n "${MICROCODE_XEN_FAKE_HV:-}" ]; then
 	mkdir -p "$out/tests"
 	cp "$top"/tests/fake_hv.h "$out/tests/"
 fi
-make -s -C "$out" KDIR="$kdir" "$@" >&2
-[ "$top/build/mcxio" -nt "$here/tools/mcxio.c" ] ||
-	gcc -static -O2 -Wall -Wextra -o "$top/build/mcxio" "$here/tools/mcxio.c"
+make -s -C "$out" KDIR="$kdir" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
+if [ ! "$top/build/mcxio" -nt "$here/tools/mcxio.c" ]; then
+	gcc -static -O2 -Wall -Wextra -o "$top/build/mcxio.$$" "$here/tools/mcxio.c"
+	mv "$top/build/mcxio.$$" "$top/build/mcxio"
+fi
 echo "$out/microcode_xen.ko"

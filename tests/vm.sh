@@ -10,6 +10,7 @@
 #   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own
 #   --cpu MODEL             QEMU CPU model (default Skylake-Server)
 #   --xen-args "..."        extra Xen command line
+#   --qemu-args "..."       extra QEMU options (e.g. "-device amd-iommu")
 #   --fw SRC=DEST           put SRC at /lib/firmware/DEST (repeatable)
 #   --file SRC=DEST         put SRC at DEST in the initramfs (repeatable)
 #   --timeout SECONDS       kill QEMU after this long (default 300)
@@ -19,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$(cd "$here/.." && pwd)
 
-kernel=6.1 xen=4.17 cpu=Skylake-Server xen_args="" timeout=300 out=$top/build/vm
+kernel=6.1 xen=4.17 cpu=Skylake-Server xen_args="" qemu_args="" timeout=300 out=$top/build/vm
 fw=() files=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -27,6 +28,7 @@ while [ $# -gt 1 ]; do
 	--xen) xen=$2 ;;
 	--cpu) cpu=$2 ;;
 	--xen-args) xen_args=$2 ;;
+	--qemu-args) qemu_args=$2 ;;
 	--fw) fw+=("$2") ;;
 	--file) files+=("$2") ;;
 	--timeout) timeout=$2 ;;
@@ -72,7 +74,7 @@ chmod +x "$root/init"
 
 vmlinuz=$(vmlinuz_of "$kernel")
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp 2 -m 2048
-      -nographic -no-reboot -monitor none -serial "file:$out/serial.log")
+      -nographic -no-reboot -monitor none -serial "file:$out/serial.log" $qemu_args)
 if [ "$xen" = none ]; then
 	qemu+=(-kernel "$vmlinuz" -initrd "$out/initrd.gz"
 	       -append "console=ttyS0 panic=-1")
