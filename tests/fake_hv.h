@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A stand-in hypervisor for the seam tests: the functions of hypercall.h,
+ * answering what the module parameters fake_* say, so that the real
+ * microcode_xen.c meets answers real Xen does not give under emulation
+ * (success, -EPERM from XSM, -ENOMEM, a failing XENPF_get_cpu_version...).
+ * Only a test build includes it (tests/build.sh, MICROCODE_XEN_FAKE_HV=y);
+ * its parameters appear in /sys/module/microcode_xen/parameters/.
+ */
+#ifndef MICROCODE_XEN_FAKE_HV_H
+#define MICROCODE_XEN_FAKE_HV_H
+
+#include <linux/bits.h>
+#include <linux/crc32.h>
+#include <linux/delay.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include <xen/interface/platform.h>
+
+/* Answers: 0 or a negative errno, as Xen would return it. */
+static bool fake_dom0 = true;
+module_param(fake_dom0, bool, 0444);
+static int fake_update;
+module_param(fake_update, int, 0644);
+static int fake_update2;
+module_param(fake_update2, int, 0644);
+static int fake_version;
+module_param(fake_version, int, 0644);
+static int fake_cpuinfo;
+module_param(fake_cpuinfo, int, 0644);
+static int fake_revision_ret;
+module_param(fake_revision_ret, int, 0644);
+
+/* The physical CPUs the stand-in reports. */
+static char *fake_vendor = "GenuineIntel";
+module_param(fake_vendor, charp, 0444);
+static uint fake_family = 6, fake_model = 0x55, fake_stepping = 4;
+module_param(fake_family, uint, 0444);
+module_param(fake_model, uint, 0444);
+module_param(fake_stepping, uint, 0444);
+static uint fake_pcpus = 2;
+module_param(fake_pcpus, uint, 0444);
+static ulong fake_offline;		/* bit N: physical CPU N is offline */
+module_param(fake_offline, ulong, 0444);
+static uint fake_signature = 0x50654, fake_pf = 1;
+module_param(fake_signature, uint, 0644);
+module_param(fake_pf, uint, 0644);
+static uint fake_revision = 1, fake_new_revision = 2;
+module_param(fake_revision, uint, 0644);
+module_param(fake_new_revision, uint, 0644);
+
+/* How long an update takes, to hold the update lock for the tests. */
+static uint fake_delay_ms;
+module_param(fake_delay_ms, uint, 0644);
+
+/* What the stand-in received, for the tests to check. */
+static uint fake_calls, fake_last_len, fake_last_crc;
+static bool fake_last_force;
+module_param(fake_calls, uint, 0444);
+module_param(fake_last_len, uint, 0444);
+module_param(fake_last_crc, uint, 0444);
+module_param(fake_last_force, bool, 0444);
+
+static inline bool mcx_hv_initial_domain(void)
+{
+	return fake_dom0;
+}
+
+static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
+{
+	int ret = force ? fake_update2 : fake_update;
+
+	fake_calls++;
+	fake_last_len = len;
+	fake_last_force = force;
+	/* Reads every byte, as Xen's copy does; the CRC32 of zlib and busybox crc32. */
+	fake_last_crc = ~crc32_le(~0U, data, len);
+	if (fake_delay_ms)
+		msleep(fake_delay_ms);
+	if (!ret)
+		fake_revision = fake_new_revision;
+	return ret;
+}
+
+static inline int mcx_hv_cpu_version(u32 cpu, struct mcx_cpu_version *out)
+{
+	if (fake_version)
+		return fake_version;
+	memset(out, 0, sizeof(*out));
+	if (cpu >= fake_pcpus)
+		return 0;	/* Xen reports an absent CPU as zeroes */
+	memcpy(out->vendor_id, fake_vendor,
+	       min(strlen(fake_vendor), sizeof(out->vendor_id)));
+	out->family = fake_family;
+	out->model = fake_model;
+	out->stepping = fake_stepping;
+	return 0;
+}
+
+static inline bool fake_online(u32 cpu)
+{
+	return cpu < fake_pcpus && !(cpu < BITS_PER_LONG && (fake_offline & BIT(cpu)));
+}
+
+static inline int mcx_hv_cpuinfo(u32 cpu, u32 *max_present, u32 *flags)
+{
+	if (fake_cpuinfo)
+		return fake_cpuinfo;
+	*max_present = fake_pcpus - 1;
+	if (cpu >= fake_pcpus)
+		*flags = XEN_PCPU_FLAGS_INVALID;
+	else
+		*flags = fake_online(cpu) ? XEN_PCPU_FLAGS_ONLINE : 0;
+	return 0;
+}
+
+static inline int mcx_hv_ucode_revision(u32 cpu, struct mcx_ucode_revision *out)
+{
+	if (fake_revision_ret)
+		return fake_revision_ret;
+	if (!fake_online(cpu))
+		return -ENOENT;
+	out->signature = fake_signature;
+	out->pf = fake_pf;
+	out->revision = fake_revision;
+	return 0;
+}
+
+#endif /* MICROCODE_XEN_FAKE_HV_H */
