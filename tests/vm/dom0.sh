@@ -1,24 +1,135 @@
 # SPDX-License-Identifier: GPL-2.0
-# In dom0 under Xen, Intel Skylake-Server (signature 0x50654) with the real
-# intel-ucode/06-55-04 from Debian's intel-microcode in /lib/firmware.
-# Under emulation the CPU never takes an update, so a delivered, matched blob
-# ends in Xen's apply failure: -EIO on one CPU, which Xen 4.17 reports as
-# -EBUSY with two CPUs.  dom0.host checks Xen's side of each step.
+# In dom0 under real Xen ($XEN), with the real vendor file $FWFILE from
+# Debian's microcode packages in /lib/firmware.  Under emulation the CPU
+# never takes an update, so a delivered, matched blob ends in Xen's apply
+# failure: -EIO, or -EBUSY when Xen 4.17 hears of it from the other CPU
+# first (both are seen; which one is a race).  dom0.host checks Xen's side of
+# each step.  The host also puts test copies of the file in /test: fw.xz,
+# fw.zst and, for Intel, fw.rev1 (the same update claiming revision 0x1).
 . ./lib.sh
-FW=/lib/firmware/intel-ucode/06-55-04
-cp $FW /tmp/06-55-04
+MC=/sys/devices/system/cpu/microcode
+FORCE=$MC/force_reload
+FW=/lib/firmware/$FWFILE
+APPLY="EIO EBUSY"
+FAILED="$FWFILE: update failed: .*\(Xen: -(5|16)\)"
+cp $FW /tmp/fw.orig
+
+# CPUID.1.EAX from dom0's /proc/cpuinfo, for comparison with Xen's answer.
+cpuid_sig() {
+	local f m s
+	f=$(awk '/^cpu family/ {print $4; exit}' /proc/cpuinfo)
+	m=$(awk '/^model\t/ {print $3; exit}' /proc/cpuinfo)
+	s=$(awk '/^stepping/ {print $3; exit}' /proc/cpuinfo)
+	if [ "$f" -ge 15 ]; then
+		printf '0x%x\n' $(( ((f - 15) << 20) | ((m >> 4) << 16) | (15 << 8) | ((m & 15) << 4) | s ))
+	else
+		printf '0x%x\n' $(( ((m >> 4) << 16) | (f << 8) | ((m & 15) << 4) | s ))
+	fi
+}
 
 step load
 expect "insmod in dom0 succeeds" OK mcxio insmod $MOD
 check "reload is there, write-only (0200)" test "$(stat -c %a $RELOAD)" = 200
+check "force_reload is there, write-only (0200)" test "$(stat -c %a $FORCE)" = 200
 check "/dev/cpu/microcode is char 10:184, mode 0600" \
 	test "$(stat -c '%t:%T %a' $DEV)" = "a:b8 600"
-logged "the load-time update named the file and Xen's verdict" \
-	"intel-ucode/06-55-04: update failed: Xen could not update all CPUs together.*\(Xen: -16\)"
+logged "the file is chosen from the physical boot CPU as Xen reports it" \
+	"vendor file $FWFILE, for family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping 0x[0-9a-f]+ \(the physical boot CPU\)"
+logged "the load-time update named the file and Xen's verdict" "$FAILED"
 
 step reload
-expect "echo 1 > reload returns Xen's verdict, EBUSY" EBUSY mcxio write $RELOAD 1
-logged "reload logged the verdict" "intel-ucode/06-55-04: update failed: .*\(Xen: -16\)"
+expect_one "echo 1 > reload returns Xen's verdict" "$APPLY" mcxio write $RELOAD 1
+logged "reload logged the verdict" "$FAILED"
+if xen_at_least 4.18; then
+	logged "the log gives the boot CPU's revision before and after" \
+		"$FWFILE: update failed: .*; boot CPU revision 0x[0-9a-f]+ before, 0x[0-9a-f]+ after"
+else
+	check "Xen $XEN reports no revisions, and the log makes none up" \
+		sh -c '! dmesg | grep -q "microcode_xen: .*revision 0x"'
+fi
+
+step xen-cpus
+check "one xen_cpuN directory per physical CPU ($PCPUS)" test "$(ls -d $MC/xen_cpu* | wc -l)" = "$PCPUS"
+check "xen_cpu0's files are read-only (0444)" \
+	test "$(stat -c %a $MC/xen_cpu0/signature $MC/xen_cpu0/processor_flags $MC/xen_cpu0/version | sort -u)" = 444
+if xen_at_least 4.18; then
+	sig=$(cpuid_sig)
+	for c in $MC/xen_cpu*; do
+		check "${c##*/}/signature is the CPU's CPUID.1.EAX, $sig" test "$(cat $c/signature)" = "$sig"
+		check "${c##*/}/processor_flags is one hex value" grep -Eqx '0x[0-9a-f]+' $c/processor_flags
+		check "${c##*/}/version is one hex value" grep -Eqx '0x[0-9a-f]+' $c/version
+	done
+	# dom0.host compares it with the revision Xen's own log names
+	echo "@@val version $(cat $MC/xen_cpu0/version)"
+else
+	for f in signature processor_flags version; do
+		check "reading xen_cpu0/$f on Xen $XEN fails with EOPNOTSUPP" \
+			sh -c "cat $MC/xen_cpu0/$f 2>&1 | grep -q 'Operation not supported'"
+	done
+	logged "the log says this hypervisor cannot report revisions" \
+		"this hypervisor cannot report microcode revisions"
+fi
+
+step force
+if xen_at_least 4.20; then
+	expect_one "force_reload sends the file with XENPF_UCODE_FORCE" "$APPLY" mcxio write $FORCE 1
+	logged "the forced attempt is logged" "$FAILED"
+else
+	expect "force_reload on Xen $XEN fails with EOPNOTSUPP" EOPNOTSUPP mcxio write $FORCE 1
+	logged "the log says this hypervisor cannot force" "$FWFILE: this hypervisor cannot force an update"
+fi
+expect "force_reload rejects 2 with EINVAL" EINVAL mcxio write $FORCE 2
+
+if [ "$VENDOR" = intel ]; then
+	step same-revision
+	cp /test/fw.rev1 $FW
+	if xen_at_least 4.19; then
+		expect "reload of the running revision succeeds: already up to date" OK mcxio write $RELOAD 1
+		logged "the log says the CPUs already run it" \
+			"$FWFILE: nothing to do: the CPUs already run this revision or a newer one"
+	else
+		# Xen 4.17's CPU0 answers -EEXIST, but with two CPUs the aborted
+		# rendezvous comes back as -EBUSY: dom0 cannot tell.
+		expect "reload of the running revision gets EBUSY on Xen $XEN" EBUSY mcxio write $RELOAD 1
+	fi
+
+	step force-same-revision
+	if xen_at_least 4.20; then
+		uevent sh -c 'env > /tmp/uevent.$$' &
+		watcher=$!
+		sleep 1
+		expect "force_reload makes Xen load the running revision again: success" OK mcxio write $FORCE 1
+		logged "the log gives the forced update and the revisions" \
+			"$FWFILE: Xen applied the update \(forced\); boot CPU revision 0x1 before, 0x1 after"
+		sleep 1
+		kill $watcher
+		ev=$(cat /tmp/uevent.* 2>/dev/null)
+		echo "$ev" | sed 's/^/# uevent: /'
+		check "the update sent KOBJ_CHANGE for the misc device" \
+			sh -c "echo '$ev' | grep -qx ACTION=change && echo '$ev' | grep -qx DEVPATH=/devices/virtual/misc/microcode"
+		check "the uevent names the file and the new revision" \
+			sh -c "echo '$ev' | grep -qx MICROCODE_SOURCE=$FWFILE && echo '$ev' | grep -qx MICROCODE_REVISION=0x1"
+	else
+		expect "force_reload on Xen $XEN fails with EOPNOTSUPP" EOPNOTSUPP mcxio write $FORCE 1
+	fi
+	cp /tmp/fw.orig $FW
+fi
+
+step compressed-xz
+rm $FW
+cp /test/fw.xz $FW.xz
+expect_one "reload finds the .xz copy when the plain file is absent" "$APPLY" mcxio write $RELOAD 1
+rm $FW.xz
+
+step compressed-zst
+cp /test/fw.zst $FW.zst
+if [ "$KERNEL" = 6.1 ]; then
+	expect "6.1's firmware loader cannot read .zst: ENOENT" ENOENT mcxio write $RELOAD 1
+else
+	expect_one "reload finds the .zst copy when the plain file is absent" "$APPLY" mcxio write $RELOAD 1
+fi
+rm $FW.zst
+cp /tmp/fw.orig $FW
 
 step bad-values
 for v in 0 2 -1 1x yes 0x2 " 1" 11; do
@@ -29,17 +140,19 @@ expect "reload rejects a 4 KiB string with EINVAL" EINVAL \
 logged "a bad value is explained" "reload: only the value 1 is accepted"
 
 step device-real
-expect "the real file written to /dev/cpu/microcode gets EBUSY" EBUSY mcxio send $DEV /tmp/06-55-04
+expect_one "the real file written to /dev/cpu/microcode gets Xen's verdict" "$APPLY" \
+	mcxio send $DEV /tmp/fw.orig
 logged "the device write names the writer and the verdict" \
-	"/dev/cpu/microcode \(mcxio\[[0-9]+\]\): update failed: .*\(Xen: -16\)"
+	"/dev/cpu/microcode \(mcxio\[[0-9]+\]\): update failed: .*\(Xen: -(5|16)\)"
 
-step iucode-tool
-if [ -x /usr/sbin/iucode_tool ]; then
-	out=$(/usr/sbin/iucode_tool -k /tmp/06-55-04 2>&1); rc=$?
+if [ "$VENDOR" = intel ] && [ -x /usr/sbin/iucode_tool ]; then
+	step iucode-tool
+	out=$(/usr/sbin/iucode_tool -k /tmp/fw.orig 2>&1)
+	rc=$?
 	echo "$out" | sed 's/^/# iucode_tool: /'
 	check "iucode_tool -k fails (exit $rc)" test $rc -ne 0 -a $rc -ne 127
-	check "iucode_tool -k reports Xen's verdict as EBUSY" \
-		sh -c "echo '$out' | grep -q 'write error: Device or resource busy'"
+	check "iucode_tool -k reports Xen's verdict as EIO or EBUSY" \
+		sh -c "echo '$out' | grep -Eq 'write error: (Input/output error|Device or resource busy)'"
 	logged "iucode_tool's write reached Xen" "/dev/cpu/microcode \(iucode_tool\[[0-9]+\]\): update failed"
 fi
 
@@ -53,12 +166,12 @@ logged "an empty write is explained" "empty write, nothing to send"
 step missing
 rm $FW
 expect "reload without the file gets ENOENT" ENOENT mcxio write $RELOAD 1
-logged "the missing file is named" "intel-ucode/06-55-04: no such file under /lib/firmware"
+logged "the missing file is named" "$FWFILE: no such file under /lib/firmware"
 
 step empty
 : > $FW
 expect "reload with an empty file gets ENOEXEC" ENOEXEC mcxio write $RELOAD 1
-logged "the empty file is named" "intel-ucode/06-55-04: the file is empty or not a regular file"
+logged "the empty file is named" "$FWFILE: the file is empty or not a regular file"
 rm $FW
 mkdir $FW
 expect "reload with a directory in place of the file gets ENOEXEC" ENOEXEC mcxio write $RELOAD 1
@@ -66,19 +179,18 @@ rmdir $FW
 
 step unload
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
-check "reload is gone" test ! -e $RELOAD
-check "/sys/devices/system/cpu/microcode is gone" test ! -e /sys/devices/system/cpu/microcode
+check "/sys/devices/system/cpu/microcode is gone" test ! -e $MC
 check "/dev/cpu/microcode is gone" test ! -e $DEV
 
 step load-no-update
 expect "insmod update_on_load=0 succeeds" OK mcxio insmod $MOD update_on_load=0
-check "no firmware was requested" sh -c '! dmesg | grep -q direct-loading'
+check "no firmware was requested" sh -c '! dmesg | grep -q "microcode_xen: .*update"'
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 
 step load-missing-file
 expect "insmod succeeds though the file is missing" OK mcxio insmod $MOD
-logged "the failed load-time update is logged" "intel-ucode/06-55-04: no such file"
+logged "the failed load-time update is logged" "$FWFILE: no such file"
 check "the interfaces stay for a later reload" test -e $RELOAD -a -e $DEV
-cp /tmp/06-55-04 $FW
-expect "after the file is restored, reload reaches Xen again (EBUSY)" EBUSY mcxio write $RELOAD 1
+cp /tmp/fw.orig $FW
+expect_one "after the file is restored, reload reaches Xen again" "$APPLY" mcxio write $RELOAD 1
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
