@@ -132,7 +132,10 @@ for k in 6.1 6.12; do
 			--xen-args "$amd_xen"
 	done
 	run_case "bare-$k" "$k" none bare
+	# The test build: its hypercalls go to the stand-in (tests/fake_hv.h).
+	FAKE=y run_case "seam-$k" "$k" none seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 done
+FAKE=y run_case "native-6.12" 6.12 none native --cpu Skylake-Server,-hypervisor
 # Xen's digest check on: a patch it has no digest for is no match.
 VENDOR=amd run_case "amd-digest-6.1-xen4.20" 6.1 4.20 digest --cpu EPYC "${amd[@]}" \
 	--xen-args "max_cstate=0"

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: GPL-2.0
+# The real microcode_xen.c built against the stand-in hypervisor
+# (tests/fake_hv.h) on the bare kernel: the answers real Xen does not give
+# under emulation.  The stand-in's knobs and records are module parameters.
+. ./lib.sh
+P=/sys/module/microcode_xen/parameters
+MC=/sys/devices/system/cpu/microcode
+FW=/lib/firmware/$FWFILE
+crc=$(crc32 $FW | cut -d' ' -f1)
+len=$(stat -c %s $FW)
+set_hv() { echo "$2" > $P/$1; }
+hv() { cat $P/$1; }
+hexof() { printf '%x' "$(cat $P/$1)"; }
+reinsmod() { mcxio rmmod microcode_xen > /dev/null; mcxio insmod $MOD "$*"; }
+
+step not-dom0
+expect "outside dom0 insmod fails with ENODEV" ENODEV mcxio insmod $MOD fake_dom0=0
+logged "the refusal says why" "not loaded: this kernel is not running as Xen's dom0"
+
+step load
+expect "insmod succeeds" OK mcxio insmod $MOD
+logged "the file is chosen from what Xen reports of the physical CPU" \
+	"vendor file $FWFILE, for family 0x6 model 0x55 stepping 0x4 \(the physical boot CPU\)"
+logged "a successful load-time update logs the revisions" \
+	"$FWFILE: Xen applied the update; boot CPU revision 0x1 before, 0x2 after"
+check "one update reached the hypervisor" test "$(hv fake_calls)" = 1
+check "it carried the whole file ($len bytes)" test "$(hv fake_last_len)" = "$len"
+check "byte for byte: CRC32 $crc" test "$(hexof fake_last_crc)" = "$crc"
+check "xen_cpu0/version shows the new revision" test "$(cat $MC/xen_cpu0/version)" = 0x2
+
+step verdicts
+# Xen's answer, the errno the caller gets, what the log must say
+while read -r xen want words; do
+	set_hv fake_update "$xen"
+	expect "Xen's $xen reaches reload as $want" "$want" mcxio write $RELOAD 1
+	logged "Xen's $xen is explained: $words" "$FWFILE: .*$words.*\(Xen: $xen\)"
+done <<'TABLE'
+-1 EPERM XSM/FLASK policy does not allow dom0
+-13 EPROTO does not accept this platform interface version
+-12 ENOSPC Xen has no memory for a copy of it
+-14 EREMOTEIO could not read it from dom0's memory
+-7 E2BIG too large for Xen
+-38 EOPNOTSUPP this Xen cannot load microcode
+-2 ENODATA no update in it for these CPUs
+-22 EBADMSG not microcode for this CPU vendor
+-5 EIO did not take the update
+-16 EBUSY could not update all CPUs together
+-17 OK already run this revision
+TABLE
+set_hv fake_update -18
+expect "an answer the driver does not know is passed on (EXDEV)" EXDEV mcxio write $RELOAD 1
+logged "and logged with its number" "$FWFILE: Xen refused the update with error -18"
+set_hv fake_update -1
+expect "/dev/cpu/microcode gets the same verdicts (EPERM)" EPERM mcxio send $DEV $FW
+logged "naming the writer" "/dev/cpu/microcode \(mcxio\[[0-9]+\]\): update failed: Xen's XSM/FLASK"
+
+step success
+set_hv fake_update 0
+set_hv fake_new_revision 3
+uevent sh -c 'env > /tmp/uevent.$$' &
+watcher=$!
+sleep 1
+expect "reload succeeds when Xen applies the update" OK mcxio write $RELOAD 1
+logged "the log gives both revisions" "$FWFILE: Xen applied the update; boot CPU revision 0x2 before, 0x3 after"
+sleep 1
+kill $watcher
+check "KOBJ_CHANGE names the file and the new revision" \
+	sh -c "grep -qx MICROCODE_SOURCE=$FWFILE /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x3 /tmp/uevent.* && grep -qx ACTION=change /tmp/uevent.*"
+calls=$(hv fake_calls)
+expect "a device write of the file succeeds" OK mcxio send $DEV $FW
+check "the device write reached the hypervisor once" test "$(hv fake_calls)" = $((calls + 1))
+check "whole and unchanged (CRC32 $crc)" test "$(hexof fake_last_crc)" = "$crc"
+calls=$(hv fake_calls)
+expect "a bad reload value gets EINVAL" EINVAL mcxio write $RELOAD 2
+check "and never reaches the hypervisor" test "$(hv fake_calls)" = "$calls"
+
+step force
+set_hv fake_update2 -38
+expect "force_reload where the hypervisor lacks update2 gets EOPNOTSUPP" EOPNOTSUPP mcxio write $MC/force_reload 1
+logged "and says this hypervisor cannot force" "$FWFILE: this hypervisor cannot force an update"
+set_hv fake_update2 0
+expect "force_reload succeeds where it has it" OK mcxio write $MC/force_reload 1
+check "the force flag reached the hypervisor" test "$(hv fake_last_force)" = Y
+logged "the log says it was forced" "$FWFILE: Xen applied the update \(forced\)"
+expect "plain reload sends no force flag" OK mcxio write $RELOAD 1
+check "no force flag" test "$(hv fake_last_force)" = N
+
+step revisions
+set_hv fake_revision_ret -38
+check "without XENPF_get_ucode_revision a read fails with EOPNOTSUPP" \
+	sh -c "cat $MC/xen_cpu0/version 2>&1 | grep -q 'Operation not supported'"
+expect "updates still work without revisions" OK mcxio write $RELOAD 1
+logged "and their log makes up no revision" "$FWFILE: Xen applied the update$"
+set_hv fake_revision_ret -1
+check "XSM's refusal to read revisions gives EPERM" \
+	sh -c "cat $MC/xen_cpu1/signature 2>&1 | grep -q 'Operation not permitted'"
+set_hv fake_revision_ret -2
+check "a CPU gone offline reads as ENODEV" sh -c "cat $MC/xen_cpu0/processor_flags 2>&1 | grep -q 'No such device'"
+set_hv fake_revision_ret 0
+check "signature, processor_flags are Xen's values" \
+	test "$(cat $MC/xen_cpu1/signature) $(cat $MC/xen_cpu1/processor_flags)" = "0x50654 0x1"
+
+step cpu-version-fails
+expect "insmod succeeds when XENPF_get_cpu_version fails" OK reinsmod fake_version=-1 update_on_load=0
+logged "the fallback to dom0's view is logged" \
+	"Xen did not report the physical boot CPU \(error -1\); choosing the file from dom0's view"
+logged "and the file is chosen from dom0's CPUID" "vendor file $FWFILE, .*\(dom0's view of the boot CPU\)"
+
+step physical-differs
+expect "insmod succeeds" OK reinsmod fake_vendor=AuthenticAMD fake_family=0x19 fake_model=1 fake_stepping=1 update_on_load=0
+logged "Xen's physical CPU wins over dom0's Intel view" \
+	"vendor file amd-ucode/microcode_amd_fam19h.bin, for family 0x19 model 0x1 stepping 0x1 \(the physical boot CPU\)"
+expect "reload asks for that file (ENOENT here)" ENOENT mcxio write $RELOAD 1
+logged "naming it" "amd-ucode/microcode_amd_fam19h.bin: no such file"
+
+step absent-boot-cpu
+expect "insmod succeeds when Xen reports the boot CPU as absent (zeroes)" OK reinsmod fake_pcpus=0 update_on_load=0
+logged "dom0's view is used" "Xen did not report the physical boot CPU \(error 0\)"
+check "no xen_cpuN directory for absent CPUs" sh -c "! ls -d $MC/xen_cpu* 2>/dev/null"
+
+step unknown-vendor
+expect "insmod succeeds for a vendor without files" OK reinsmod fake_vendor=CentaurHauls update_on_load=0
+logged "the log says reload cannot work" "no microcode files exist for CPU vendor CentaurHauls"
+expect "reload gets ENODEV" ENODEV mcxio write $RELOAD 1
+expect "/dev/cpu/microcode still works" OK mcxio send $DEV $FW
+
+step cpuinfo-fails
+expect "insmod succeeds when XENPF_get_cpuinfo fails" OK reinsmod fake_cpuinfo=-1 update_on_load=0
+logged "the log says so" "Xen did not list physical CPU 0 \(error -1\)"
+check "no xen_cpuN directories" sh -c "! ls -d $MC/xen_cpu* 2>/dev/null"
+expect "reload still works" OK mcxio write $RELOAD 1
+
+step offline
+expect "insmod with physical CPUs 1 and 2 offline" OK reinsmod fake_pcpus=4 fake_offline=6 update_on_load=0
+check "only the online ones get a directory: xen_cpu0, xen_cpu3" \
+	test "$(cd $MC && echo xen_cpu*)" = "xen_cpu0 xen_cpu3"
+logged "the count is logged" "2 physical CPUs listed"
+
+step unload
+expect "rmmod succeeds" OK mcxio rmmod microcode_xen
+check "everything is gone" test ! -e $MC -a ! -e $DEV
