@@ -10,6 +10,8 @@ ls -l /sys/devices/system/cpu/microcode /dev/cpu/microcode
 say "echo 1 > /sys/devices/system/cpu/microcode/reload"
 echo 1 > $RELOAD
 echo "(exit status $?)"
+say "grep . /sys/devices/system/cpu/microcode/xen_cpu0/*"
+grep . /sys/devices/system/cpu/microcode/xen_cpu0/* 2>&1
 say "dmesg | grep microcode"
 dmesg | grep microcode
 say rmmod microcode_xen
