@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 host_tools() {
-	local want=(qemu-system-x86 cpio xz-utils zstd python3 sparse dwarves gcc make
+	local want=(qemu-system-x86 cpio xz-utils zstd python3 sparse coccinelle dwarves gcc make
 		    libc6-dev linux-source-6.1 bc libelf-dev)
 	local missing=()
 	for p in "${want[@]}"; do
