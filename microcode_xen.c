@@ -134,6 +134,19 @@ static const struct mcx_verdict *mcx_find_verdict(int xen)
 static int mcx_send(const char *src, const void *data, size_t len, bool force);
 
 /*
+ * Takes mcx_update_lock for a write to reload, force_reload or the device.
+ * A signal ends the wait: the write then starts over after a handler
+ * installed with SA_RESTART (the shell's SIGCHLD handler, say) and fails
+ * with EINTR otherwise, as the kernel does for any slow call.
+ */
+static int mcx_lock_update(void)
+{
+	if (mutex_lock_interruptible(&mcx_update_lock))
+		return -ERESTARTSYS;
+	return 0;
+}
+
+/*
  * /dev/cpu/microcode, the interface of the kernel's old loader that
  * iucode_tool -k and microcode_ctl write to: each write() carries one whole
  * blob, which goes to Xen as it is.  A blob split over several writes
@@ -174,7 +187,8 @@ static ssize_t mcx_dev_write(struct file *file, const char __user *buf,
 		return ret;
 	}
 
-	ret = mutex_lock_interruptible(&mcx_update_lock);
+	/* A signal: see mcx_lock_update(); nothing was sent. */
+	ret = mcx_lock_update();
 	if (!ret) {
 		ret = mcx_send(src, blob, len, false);
 		mutex_unlock(&mcx_update_lock);
@@ -388,7 +402,7 @@ static ssize_t mcx_reload(const char *buf, size_t count, bool force)
 		return -EINVAL;
 	}
 
-	ret = mutex_lock_interruptible(&mcx_update_lock);
+	ret = mcx_lock_update();
 	if (ret)
 		return ret;
 	ret = mcx_update_from_firmware(force);
