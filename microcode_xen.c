@@ -342,6 +342,11 @@ static int mcx_fw_error(const char *name, int err)
 	case -EFBIG:
 		pr_err("%s: the file is too large to load\n", name);
 		return -EFBIG;
+	case -ERESTARTSYS:
+	case -EINTR:
+		/* A FIFO in place of the file, say: the read waits for a signal. */
+		pr_err("%s: reading the file was interrupted by a signal\n", name);
+		return err;
 	default:
 		pr_err("%s: the firmware loader failed with error %d\n", name, err);
 		return err;
@@ -619,6 +624,7 @@ static int mcx_add_sysfs(void)
 	ret = sysfs_create_group(mcx_kobj, &mcx_group);
 	if (ret) {
 		kobject_put(mcx_kobj);
+		mcx_kobj = NULL;
 		return ret;
 	}
 	mcx_add_pcpus();
@@ -627,6 +633,8 @@ static int mcx_add_sysfs(void)
 
 static void mcx_remove_sysfs(void)
 {
+	if (!mcx_kobj)
+		return;
 	mcx_remove_pcpus();
 	sysfs_remove_group(mcx_kobj, &mcx_group);
 	kobject_put(mcx_kobj);
@@ -660,14 +668,17 @@ static int __init mcx_init(void)
 
 	mcx_pick_fw_file();
 
+	/*
+	 * Nothing may fail once /dev/cpu/microcode exists: a file opened in
+	 * that instant would outlive a module whose init failed.  Without
+	 * sysfs the device still works.
+	 */
 	ret = mcx_add_sysfs();
-	if (ret) {
-		pr_err("not loaded: cannot create /sys/devices/system/cpu/microcode: error %d\n",
+	if (ret)
+		pr_err("cannot create /sys/devices/system/cpu/microcode (error %d): only /dev/cpu/microcode is available\n",
 		       ret);
-		goto deregister_misc;
-	}
-
-	pr_info("ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen\n");
+	else
+		pr_info("ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen\n");
 
 	/* A failure here is logged; the admin can fix the file and reload. */
 	if (update_on_load) {
@@ -677,8 +688,6 @@ static int __init mcx_init(void)
 	}
 	return 0;
 
-deregister_misc:
-	misc_deregister(&mcx_misc);
 put_cpu_root:
 	put_device(mcx_cpu_root);
 	return ret;
