@@ -61,6 +61,17 @@ run_case() {
 	log "$tag booting dom0 $KERNEL on Xen $XEN${FAKE:+ (test build)}"
 	MICROCODE_XEN_FAKE_HV=${FAKE:-} "$here/vm.sh" --kernel "$KERNEL" --xen "$XEN" \
 		--out "$out" --file "$out/env=/test/env" "$@" "$here/vm/$scenario.sh"
+	# A PVH dom0 under TCG has been seen to triple-fault, rarely and on a busy
+	# host, with the module idle.  One more boot tells emulation from a bug:
+	# the first log is kept and shown.
+	if ! grep -q '^@@done' "$out/serial.log" &&
+	   grep -q '(XEN) d0v[0-9]* Triple fault' "$out/serial.log"; then
+		mv "$out/serial.log" "$out/serial.first.log"
+		log "$tag note: dom0 triple-faulted before the end; booting once more. The first log:"
+		tr -d '\r' < "$out/serial.first.log" | grep -B3 -A3 'Triple fault' | show 8 >&2
+		MICROCODE_XEN_FAKE_HV=${FAKE:-} "$here/vm.sh" --kernel "$KERNEL" --xen "$XEN" \
+			--out "$out" --file "$out/env=/test/env" "$@" "$here/vm/$scenario.sh"
+	fi
 	serial=$out/serial.txt
 	tr -d '\r' < "$out/serial.log" > "$serial" 2>/dev/null || : > "$serial"
 	log "$tag finished in $(cat "$out/seconds" 2>/dev/null) s"
