@@ -154,4 +154,14 @@ VENDOR=amd run_case "amd-digest-6.1-xen4.20" 6.1 4.20 digest --cpu EPYC "${amd[@
 VENDOR=amd run_case "amd-pvh-6.12-xen4.20" 6.12 4.20 dom0 --cpu EPYC,-rdtscp \
 	--qemu-args "-device amd-iommu" "${amd[@]}" --xen-args "$amd_xen dom0=pvh"
 
+# hardening (issue 4): bad input, load, lifecycle, memory and permissions
+# against real Xen (harden.sh, with Intel's file for another CPU and an AMD
+# container as blobs), and what only the stand-in can stage: signals, waiters,
+# rmmod during an update (harden-seam.sh).  RELIABILITY has the figures.
+harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+	--file "$FWDIR/intel-ucode/06-8e-09.initramfs=/test/blob/06-8e-09"
+	--file "$FWDIR/${fwfile[amd]}=/test/blob/amd17h")
+run_case "harden-6.1-xen4.17" 6.1 4.17 harden "${harden[@]}"
+FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+
 [ -n "${RUN_ALL:-}" ] || summary

@@ -54,3 +54,48 @@ logged() {
 		dmesg | tail -n 5 | sed 's/^/#   /'
 	fi
 }
+
+# --- For the hardening scenarios (harden.sh, harden-seam.sh) ---
+
+# expect_fig DESC WANT CMD...: expect, for an mcxio mode that prints lines
+# "# figure: ..." before its word; the figures go to the console.
+expect_fig() {
+	local desc=$1 want=$2 out got
+	shift 2
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out" | grep '^# figure:'
+	got=$(printf '%s\n' "$out" | grep -v '^# figure:' | tail -n 1)
+	if [ "$got" = "$want" ]; then pass "$desc"; else fail "$desc: expected $want, got '$got'"; fi
+}
+
+# mem_mark, then mem_check LABEL OPS [info]: how Slab, SUnreclaim,
+# VmallocUsed and Percpu (/proc/meminfo, kB, caches dropped first) and the
+# module's size (/proc/modules, bytes) moved; Slab or VmallocUsed growing by
+# more than 1 MiB over OPS operations is a leak, unless "info" (a first run,
+# with cold caches) asks for the figures only.
+mem_read() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '/^(Slab|SUnreclaim|VmallocUsed|Percpu):/ {printf "%s ", $2}' /proc/meminfo
+	awk '$1 == "microcode_xen" {s = $2} END {print s ? s : "-"}' /proc/modules
+}
+mem_mark() { mem0=$(mem_read); }
+mem_check() {
+	local label=$1 ops=$2 info=${3:-} ds du dv dp
+	# shellcheck disable=SC2046
+	set -- $mem0 $(mem_read)
+	ds=$(($6 - $1)) du=$(($7 - $2)) dv=$(($8 - $3)) dp=$(($9 - $4))
+	echo "# figure: memory, $label: Slab $1 -> $6 kB ($ds), SUnreclaim $2 -> $7 kB ($du), VmallocUsed $3 -> $8 kB ($dv), Percpu $4 -> $9 kB ($dp), module $5 -> ${10} bytes; Slab $((ds * 1024 / ops)) bytes/op over $ops ops"
+	[ "$info" = info ] ||
+		check "memory after $label: Slab $ds kB, VmallocUsed $dv kB (a leak: more than 1024)" \
+			test "$ds" -le 1024 -a "$dv" -le 1024
+}
+
+# no_stuck DESC: no mcxio process is left and no task sleeps uninterruptibly
+no_stuck() {
+	local left stuck
+	left=$(pidof mcxio)
+	stuck=$(awk '$3 == "D" {printf "%s ", $2}' /proc/[0-9]*/stat 2>/dev/null)
+	check "$1: no mcxio left (${left:-none}), no task in D state (${stuck:-none})" \
+		test -z "$left$stuck"
+}

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+# Hardening, the part real Xen cannot stage (issue 4; RELIABILITY): the test
+# build's stand-in hypervisor (tests/fake_hv.h) holds the update lock as long
+# as fake_delay_ms says, so that signals, waiters and rmmod meet an update in
+# flight every time.  The kernel runs without Xen; the stand-in says dom0,
+# Intel 06-55-04, and answers 0 (applied) unless told otherwise.
+. ./lib.sh
+P=/sys/module/microcode_xen/parameters
+UCODE=/sys/devices/system/cpu/microcode
+cp /lib/firmware/intel-ucode/06-55-04 /tmp/fw
+# The initramfs root is created mode 0700: let uid 1000 reach /test/mcxio.
+chmod 755 / /test
+echo 1 > /tmp/one
+head -c 2097152 /dev/urandom > /tmp/blob2m
+# A task stuck in D state for 10 s shows up as "blocked for more than".  The
+# stand-in's delay is an msleep (D state): every hold here is shorter.
+echo 10 > /proc/sys/kernel/hung_task_timeout_secs
+
+calls() { cat $P/fake_calls; }
+ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }
+# hold MS: a reload in the background ($holder) that the stand-in keeps for
+# MS ms; returns once the reload has the lock, with calls0 the count before.
+hold() {
+	calls0=$(calls)
+	echo "$1" > $P/fake_delay_ms
+	mcxio write $RELOAD 1 > /tmp/holder 2>&1 &
+	holder=$!
+	while [ "$(calls)" = "$calls0" ]; do usleep 10000; done
+}
+# held DESC: the holder ended with the stand-in's verdict, success
+held() {
+	wait $holder
+	check "$1: the reload holding the lock got its verdict (OK)" test "$(cat /tmp/holder)" = OK
+	echo 0 > $P/fake_delay_ms
+}
+
+step load
+expect "insmod of the test build succeeds" OK mcxio insmod $MOD
+check "the load-time update reached the stand-in" test "$(calls)" = 1
+
+# A signal for a caller waiting for the lock.  Without SA_RESTART the write
+# fails with EINTR; with it, the write starts over after the handler and
+# gets its verdict once the lock is free.  Nothing reaches the stand-in
+# from an interrupted call.
+for path in $DEV $RELOAD; do
+	name=${path##*/}
+	src=/tmp/fw
+	[ $path = $RELOAD ] && src=/tmp/one
+	step "signal-$name"
+	hold 3000
+	expect_fig "$name: a caller waiting for the lock gets EINTR within 1 s of SIGUSR1 (no SA_RESTART)" \
+		EINTR mcxio sigwrite $path $src 500 norestart 1000
+	check "$name: the interrupted call never reached the stand-in" test "$(calls)" = $((calls0 + 1))
+	held "$name"
+	logged "$name: the holder's update was logged" "Xen applied the update"
+
+	step "signal-restart-$name"
+	hold 2000
+	expect_fig "$name: with SA_RESTART the call restarts and gets its verdict (OK)" \
+		OK mcxio sigwrite $path $src 500 restart 10000
+	check "$name: the restarted call reached the stand-in once" test "$(calls)" = $((calls0 + 2))
+	held "$name"
+done
+
+step sigkill
+hold 3000
+mcxio send $DEV /tmp/blob2m > /dev/null 2>&1 &
+waiter=$!
+usleep 500000
+kill -KILL $waiter
+usleep 300000
+state=$(awk '{print $3}' /proc/$waiter/stat 2>/dev/null)
+check "SIGKILL ends a writer waiting for the lock at once (state '${state:-gone}')" \
+	test -z "$state" -o "$state" = Z
+wait $waiter
+check "the killed writer never reached the stand-in" test "$(calls)" = $((calls0 + 1))
+held "sigkill"
+
+# Interrupted writes have copied their blob already: it must be freed.  Ten
+# writers wait at once, each interrupted 1 s after it started.
+step interrupted-leak
+mem_mark
+hold 5000
+i=0 pids=
+while [ $i -lt 10 ]; do
+	mcxio sigwrite $DEV /tmp/blob2m 1000 norestart 1000 > /tmp/sig.$i 2>&1 &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+wait $pids
+eintr=$(cat /tmp/sig.* | grep -c '^EINTR$')
+check "10 writes of 2 MiB interrupted while waiting: $eintr EINTR" test "$eintr" = 10
+check "none of them reached the stand-in" test "$(calls)" = $((calls0 + 1))
+held "interrupted writes"
+mem_check "10 interrupted 2 MiB writes" 10
+
+# Waiters are served one at a time, each with its own verdict.
+step waiters
+echo 1000 > $P/fake_delay_ms
+expect_fig "4 writers at once, each update taking 1 s: all served in turn" OK \
+	mcxio stress waiters 4 1 f:$DEV:/tmp/fw:OK
+check "the 4 updates reached the stand-in one by one" test "$(calls)" = $((calls0 + 5))
+echo 0 > $P/fake_delay_ms
+
+# rmmod and an update in flight.
+step rmmod-reload
+hold 2000
+t0=$(ms)
+expect "rmmod during a reload in flight succeeds" OK mcxio rmmod microcode_xen
+t1=$(ms)
+echo "# figure: rmmod waited $((t1 - t0)) ms for the reload in flight"
+check "rmmod waited for the reload ($((t1 - t0)) ms)" test $((t1 - t0)) -ge 1000
+wait $holder
+check "the reload in flight got its verdict (OK)" test "$(cat /tmp/holder)" = OK
+check "the module is gone" sh -c '! grep -q microcode_xen /proc/modules'
+
+step rmmod-write
+expect "insmod succeeds" OK mcxio insmod $MOD "update_on_load=0 fake_delay_ms=2000"
+mcxio send $DEV /tmp/fw > /tmp/writer 2>&1 &
+writer=$!
+while [ "$(calls)" = 0 ]; do usleep 10000; done
+expect "rmmod during a /dev/cpu/microcode write in flight is refused (EAGAIN)" EAGAIN \
+	mcxio rmmod microcode_xen
+wait $writer
+check "the write got its verdict (OK)" test "$(cat /tmp/writer)" = OK
+expect "rmmod succeeds after it" OK mcxio rmmod microcode_xen
+
+step rmmod-insmod
+mcxio insmod $MOD fake_delay_ms=2000 > /tmp/insmod 2>&1 &
+loader=$!
+# The update at load time is in the stand-in: the module is still loading.
+while [ "$(cat $P/fake_calls 2>/dev/null)" != 1 ]; do usleep 10000; done
+check "the module is still loading" grep -q 'microcode_xen.*Loading' /proc/modules
+expect "rmmod while insmod's update is in flight is refused (EBUSY)" EBUSY mcxio rmmod microcode_xen
+expect "a reload meanwhile waits for the load-time update, then gets its verdict" OK \
+	mcxio write $RELOAD 1
+wait $loader
+check "insmod succeeds" test "$(cat /tmp/insmod)" = OK
+echo 0 > $P/fake_delay_ms
+
+step pointers
+user="mcxio as 1000 1000"
+for f in $UCODE/xen_cpu*/* $P/*; do
+	cat "$f" > /tmp/v 2>&1
+	$user /bin/cat "$f" >> /tmp/v 2>&1
+	echo "# $f: $(tr '\n' ' ' < /tmp/v)"
+	check "$f (root and uid 1000) shows no kernel pointer" sh -c '! grep -Eiq "ffff[0-9a-f]{8}" /tmp/v'
+done
+check "uid 1000 reads xen_cpu0/version" test "$($user /bin/cat $UCODE/xen_cpu0/version)" = 0x2
+
+step end
+expect "rmmod succeeds" OK mcxio rmmod microcode_xen
+no_stuck "at the end"
