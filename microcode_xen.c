@@ -70,9 +70,6 @@ MODULE_PARM_DESC(update_on_load,
 /* Serialises every update path; see "Synchronization" above. */
 static DEFINE_MUTEX(mcx_update_lock);
 
-/* /sys/devices/system/cpu, referenced for as long as the module is loaded. */
-static struct device *mcx_cpu_root;
-
 /* /sys/devices/system/cpu/microcode */
 static struct kobject *mcx_kobj;
 
@@ -244,20 +241,16 @@ static int mcx_send(const char *src, const void *data, size_t len, bool force)
 	int xen;
 
 	lockdep_assert_held(&mcx_update_lock);
-
-	if (len > U32_MAX) {
-		pr_err("%s: %zu bytes do not fit Xen's 32-bit length\n", src, len);
-		return -E2BIG;
-	}
+	/* Both callers refuse larger blobs, so @len fits Xen's 32 bits. */
+	BUILD_BUG_ON(MCX_MAX_BLOB_SIZE > U32_MAX);
 
 	/* Xen 4.18+ tells revisions; older Xen leaves the log without them. */
 	known = !mcx_hv_ucode_revision(0, &before);
 	xen = mcx_hv_microcode_update(data, len, force);
-	if (known && !mcx_hv_ucode_revision(0, &after))
+	known = known && !mcx_hv_ucode_revision(0, &after);
+	if (known)
 		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
 			 before.revision, after.revision);
-	else
-		known = false;
 
 	if (!xen) {
 		pr_info("%s: Xen applied the update%s%s\n", src,
@@ -602,11 +595,11 @@ static struct device *mcx_get_cpu_root(void)
  * is its directory; adding ours would clash (and sysfs would complain with a
  * stack trace), so step aside with a plain explanation instead.
  */
-static int mcx_check_native_loader(void)
+static int mcx_check_native_loader(struct device *cpu_root)
 {
 	struct kernfs_node *kn;
 
-	kn = kernfs_find_and_get(mcx_cpu_root->kobj.sd, "microcode");
+	kn = kernfs_find_and_get(cpu_root->kobj.sd, "microcode");
 	if (!kn)
 		return 0;
 	kernfs_put(kn);
@@ -614,11 +607,12 @@ static int mcx_check_native_loader(void)
 	return -EEXIST;
 }
 
-static int mcx_add_sysfs(void)
+/* The directory keeps its parent, /sys/devices/system/cpu, referenced. */
+static int mcx_add_sysfs(struct device *cpu_root)
 {
 	int ret;
 
-	mcx_kobj = kobject_create_and_add("microcode", &mcx_cpu_root->kobj);
+	mcx_kobj = kobject_create_and_add("microcode", &cpu_root->kobj);
 	if (!mcx_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_group(mcx_kobj, &mcx_group);
@@ -642,6 +636,7 @@ static void mcx_remove_sysfs(void)
 
 static int __init mcx_init(void)
 {
+	struct device *cpu_root;
 	int ret;
 
 	if (!mcx_hv_initial_domain()) {
@@ -649,13 +644,13 @@ static int __init mcx_init(void)
 		return -ENODEV;
 	}
 
-	mcx_cpu_root = mcx_get_cpu_root();
-	if (!mcx_cpu_root) {
+	cpu_root = mcx_get_cpu_root();
+	if (!cpu_root) {
 		pr_err("not loaded: /sys/devices/system/cpu is missing\n");
 		return -ENODEV;
 	}
 
-	ret = mcx_check_native_loader();
+	ret = mcx_check_native_loader(cpu_root);
 	if (ret)
 		goto put_cpu_root;
 
@@ -673,7 +668,8 @@ static int __init mcx_init(void)
 	 * that instant would outlive a module whose init failed.  Without
 	 * sysfs the device still works.
 	 */
-	ret = mcx_add_sysfs();
+	ret = mcx_add_sysfs(cpu_root);
+	put_device(cpu_root);
 	if (ret)
 		pr_err("cannot create /sys/devices/system/cpu/microcode (error %d): only /dev/cpu/microcode is available\n",
 		       ret);
@@ -689,7 +685,7 @@ static int __init mcx_init(void)
 	return 0;
 
 put_cpu_root:
-	put_device(mcx_cpu_root);
+	put_device(cpu_root);
 	return ret;
 }
 
@@ -697,7 +693,6 @@ static void __exit mcx_exit(void)
 {
 	mcx_remove_sysfs();
 	misc_deregister(&mcx_misc);
-	put_device(mcx_cpu_root);
 }
 
 module_init(mcx_init);

@@ -59,8 +59,11 @@ run_case() {
 	printf '%s\n' "XEN=$XEN" "KERNEL=$KERNEL" "VENDOR=$VENDOR" "FWFILE=$FWFILE" \
 		"PCPUS=2" ${CASE_ENV:-} > "$out/env"
 	log "$tag booting dom0 $KERNEL on Xen $XEN${FAKE:+ (test build)}"
-	MICROCODE_XEN_FAKE_HV=${FAKE:-} "$here/vm.sh" --kernel "$KERNEL" --xen "$XEN" \
-		--out "$out" --file "$out/env=/test/env" "$@" "$here/vm/$scenario.sh"
+	boot() {
+		MICROCODE_XEN_FAKE_HV=${FAKE:-} "$here/vm.sh" --kernel "$KERNEL" --xen "$XEN" \
+			--out "$out" --file "$out/env=/test/env" "$@" "$here/vm/$scenario.sh"
+	}
+	boot "$@"
 	# A PVH dom0 under TCG has been seen to triple-fault, rarely and on a busy
 	# host, with the module idle.  One more boot tells emulation from a bug:
 	# the first log is kept and shown.
@@ -69,8 +72,7 @@ run_case() {
 		mv "$out/serial.log" "$out/serial.first.log"
 		log "$tag note: dom0 triple-faulted before the end; booting once more. The first log:"
 		tr -d '\r' < "$out/serial.first.log" | grep -B3 -A3 'Triple fault' | show 8 >&2
-		MICROCODE_XEN_FAKE_HV=${FAKE:-} "$here/vm.sh" --kernel "$KERNEL" --xen "$XEN" \
-			--out "$out" --file "$out/env=/test/env" "$@" "$here/vm/$scenario.sh"
+		boot "$@"
 	fi
 	serial=$out/serial.txt
 	tr -d '\r' < "$out/serial.log" > "$serial" 2>/dev/null || : > "$serial"
