@@ -15,6 +15,7 @@
 #include <linux/delay.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include <xen/interface/platform.h>
@@ -33,7 +34,13 @@ module_param(fake_cpuinfo, int, 0644);
 static int fake_revision_ret;
 module_param(fake_revision_ret, int, 0644);
 
-/* The physical CPUs the stand-in reports. */
+/*
+ * The physical CPUs the stand-in reports.  fake_family, fake_model,
+ * fake_stepping, fake_signature, fake_pf and fake_revision are the boot
+ * CPU's (CPU 0); every other CPU N differs, so that a driver reading the
+ * wrong CPU shows: stepping and signature + N, processor flags << N,
+ * revision + 0x100 * N.
+ */
 static char *fake_vendor = "GenuineIntel";
 module_param(fake_vendor, charp, 0444);
 static uint fake_family = 6, fake_model = 0x55, fake_stepping = 4;
@@ -55,13 +62,20 @@ module_param(fake_new_revision, uint, 0644);
 static uint fake_delay_ms;
 module_param(fake_delay_ms, uint, 0644);
 
-/* What the stand-in received, for the tests to check. */
-static uint fake_calls, fake_last_len, fake_last_crc;
+/*
+ * What the stand-in received, for the tests to check.  fake_max_inflight is
+ * the most updates ever in the stand-in at once (writable, to start a new
+ * count): the driver's lock must keep it at 1.
+ */
+static uint fake_calls, fake_last_len, fake_last_crc, fake_inflight, fake_max_inflight;
+static DEFINE_SPINLOCK(fake_inflight_lock);
 static bool fake_last_force;
 module_param(fake_calls, uint, 0444);
 module_param(fake_last_len, uint, 0444);
 module_param(fake_last_crc, uint, 0444);
 module_param(fake_last_force, bool, 0444);
+module_param(fake_inflight, uint, 0444);
+module_param(fake_max_inflight, uint, 0644);
 
 static inline bool mcx_hv_initial_domain(void)
 {
@@ -72,6 +86,10 @@ static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
 {
 	int ret = force ? fake_update2 : fake_update;
 
+	spin_lock(&fake_inflight_lock);
+	fake_inflight++;
+	fake_max_inflight = max(fake_max_inflight, fake_inflight);
+	spin_unlock(&fake_inflight_lock);
 	fake_calls++;
 	fake_last_len = len;
 	fake_last_force = force;
@@ -81,6 +99,9 @@ static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
 		msleep(fake_delay_ms);
 	if (!ret)
 		fake_revision = fake_new_revision;
+	spin_lock(&fake_inflight_lock);
+	fake_inflight--;
+	spin_unlock(&fake_inflight_lock);
 	return ret;
 }
 
@@ -95,7 +116,7 @@ static inline int mcx_hv_cpu_version(u32 cpu, struct mcx_cpu_version *out)
 	       min(strlen(fake_vendor), sizeof(out->vendor_id)));
 	out->family = fake_family;
 	out->model = fake_model;
-	out->stepping = fake_stepping;
+	out->stepping = (fake_stepping + cpu) & 0xf;
 	return 0;
 }
 
@@ -122,9 +143,9 @@ static inline int mcx_hv_ucode_revision(u32 cpu, struct mcx_ucode_revision *out)
 		return fake_revision_ret;
 	if (!fake_online(cpu))
 		return -ENOENT;
-	out->signature = fake_signature;
-	out->pf = fake_pf;
-	out->revision = fake_revision;
+	out->signature = fake_signature + cpu;
+	out->pf = fake_pf << (cpu & 7);
+	out->revision = fake_revision + 0x100 * cpu;
 	return 0;
 }
 

@@ -97,10 +97,22 @@ mem_check "10 interrupted 2 MiB writes" 10
 # Waiters are served one at a time, each with its own verdict.
 step waiters
 echo 1000 > $P/fake_delay_ms
+echo 0 > $P/fake_max_inflight
 expect_fig "4 writers at once, each update taking 1 s: all served in turn" OK \
 	mcxio stress waiters 4 1 f:$DEV:/tmp/fw:OK
-check "the 4 updates reached the stand-in one by one" test "$(calls)" = $((calls0 + 5))
+check "the 4 updates reached the stand-in" test "$(calls)" = $((calls0 + 5))
+check "one by one: at most 1 update was in the stand-in at once ($(cat $P/fake_max_inflight))" \
+	test "$(cat $P/fake_max_inflight)" = 1
 echo 0 > $P/fake_delay_ms
+
+# The largest blob one write may carry reaches the hypervisor whole: its
+# length and the CRC32 of 32 MiB of zeros (the limit is inclusive).
+step limit
+expect "one write of exactly 32 MiB is sent" OK mcxio big $DEV 33554432 zero
+check "all 33554432 bytes reached the stand-in ($(cat $P/fake_last_len))" \
+	test "$(cat $P/fake_last_len)" = 33554432
+check "whole and unchanged (CRC32 59450445)" \
+	test "$(printf '%x' "$(cat $P/fake_last_crc)")" = 59450445
 
 # rmmod and an update in flight.
 step rmmod-reload
@@ -151,3 +163,4 @@ check "uid 1000 reads xen_cpu0/version" test "$($user /bin/cat $UCODE/xen_cpu0/v
 step end
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 no_stuck "at the end"
+finish

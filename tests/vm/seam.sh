@@ -26,7 +26,14 @@ logged "a successful load-time update logs the revisions" \
 check "one update reached the hypervisor" test "$(hv fake_calls)" = 1
 check "it carried the whole file ($len bytes)" test "$(hv fake_last_len)" = "$len"
 check "byte for byte: CRC32 $crc" test "$(hexof fake_last_crc)" = "$crc"
-check "xen_cpu0/version shows the new revision" test "$(cat $MC/xen_cpu0/version)" = 0x2
+# cpu_is N SIGNATURE FLAGS VERSION: xen_cpuN shows the stand-in's values of
+# physical CPU N, each CPU its own (tests/fake_hv.h).
+cpu_is() {
+	check "xen_cpu$1 shows physical CPU $1's own signature $2, processor_flags $3, version $4" \
+		test "$(cat $MC/xen_cpu$1/signature) $(cat $MC/xen_cpu$1/processor_flags) $(cat $MC/xen_cpu$1/version)" = "$2 $3 $4"
+}
+cpu_is 0 0x50654 0x1 0x2
+cpu_is 1 0x50655 0x2 0x102
 
 step verdicts
 # Xen's answer, the errno the caller gets, what the log must say
@@ -67,12 +74,42 @@ kill $watcher
 check "KOBJ_CHANGE names the file and the new revision" \
 	sh -c "grep -qx MICROCODE_SOURCE=$FWFILE /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x3 /tmp/uevent.* && grep -qx ACTION=change /tmp/uevent.*"
 calls=$(hv fake_calls)
+rm -f /tmp/uevent.*
+uevent sh -c 'env > /tmp/uevent.$$' &
+watcher=$!
+sleep 1
 expect "a device write of the file succeeds" OK mcxio send $DEV $FW
 check "the device write reached the hypervisor once" test "$(hv fake_calls)" = $((calls + 1))
 check "whole and unchanged (CRC32 $crc)" test "$(hexof fake_last_crc)" = "$crc"
+sleep 1
+kill $watcher
+check "its KOBJ_CHANGE names the writer and the revision" \
+	sh -c "grep -Eqx 'MICROCODE_SOURCE=/dev/cpu/microcode \(mcxio\[[0-9]+\]\)' /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x3 /tmp/uevent.* && grep -qx ACTION=change /tmp/uevent.*"
 calls=$(hv fake_calls)
 expect "a bad reload value gets EINVAL" EINVAL mcxio write $RELOAD 2
 check "and never reaches the hypervisor" test "$(hv fake_calls)" = "$calls"
+
+step serialised
+# Four updates at once, two by reload and two by the device, each held
+# 500 ms in the stand-in: the driver's lock lets one in at a time.
+set_hv fake_max_inflight 0
+set_hv fake_delay_ms 500
+calls=$(hv fake_calls)
+pids=
+for i in 1 2 3 4; do
+	if [ $((i % 2)) = 0 ]; then
+		mcxio write $RELOAD 1 > /tmp/par.$i 2>&1 &
+	else
+		mcxio send $DEV $FW > /tmp/par.$i 2>&1 &
+	fi
+	pids="$pids $!"
+done
+wait $pids
+set_hv fake_delay_ms 0
+check "the four concurrent updates all succeeded" test "$(cat /tmp/par.1 /tmp/par.2 /tmp/par.3 /tmp/par.4 | tr '\n' ' ')" = "OK OK OK OK "
+check "all four reached the hypervisor" test "$(hv fake_calls)" = $((calls + 4))
+check "one at a time: at most 1 update was in the hypervisor at once ($(hv fake_max_inflight))" \
+	test "$(hv fake_max_inflight)" = 1
 
 step force
 set_hv fake_update2 -38
@@ -97,8 +134,8 @@ check "XSM's refusal to read revisions gives EPERM" \
 set_hv fake_revision_ret -2
 check "a CPU gone offline reads as ENODEV" sh -c "cat $MC/xen_cpu0/processor_flags 2>&1 | grep -q 'No such device'"
 set_hv fake_revision_ret 0
-check "signature, processor_flags are Xen's values" \
-	test "$(cat $MC/xen_cpu1/signature) $(cat $MC/xen_cpu1/processor_flags)" = "0x50654 0x1"
+cpu_is 0 0x50654 0x1 0x3
+cpu_is 1 0x50655 0x2 0x103
 
 step cpu-version-fails
 expect "insmod succeeds when XENPF_get_cpu_version fails" OK reinsmod fake_version=-1 update_on_load=0
@@ -135,7 +172,10 @@ expect "insmod with physical CPUs 1 and 2 offline" OK reinsmod fake_pcpus=4 fake
 check "only the online ones get a directory: xen_cpu0, xen_cpu3" \
 	test "$(cd $MC && echo xen_cpu*)" = "xen_cpu0 xen_cpu3"
 logged "the count is logged" "2 physical CPUs listed"
+cpu_is 0 0x50654 0x1 0x1
+cpu_is 3 0x50657 0x8 0x301
 
 step unload
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 check "everything is gone" test ! -e $MC -a ! -e $DEV
+finish
