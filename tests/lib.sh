@@ -28,22 +28,38 @@ kdir_of() {
 vmlinuz_of() { compgen -G "$CACHE/k/$1/boot/vmlinuz-*" | head -n1; }
 
 # Test results: "ok - DESC" / "not ok - DESC", tallied in $RESULTS so that a
-# run over several scripts ends with one count.
+# run over several scripts ends with one count, and in npass/nfail for the
+# script itself.
 RESULTS=${RESULTS:-$(mktemp)}
 export RESULTS
+npass=0 nfail=0
 result() { # pass|fail DESC
 	if [ "$1" = pass ]; then
 		echo "ok - $2"
 		echo pass >> "$RESULTS"
+		npass=$((npass + 1))
 	else
 		echo "not ok - $2"
 		echo fail >> "$RESULTS"
+		nfail=$((nfail + 1))
 	fi
 }
+# summary: the whole run's count; fails if anything failed or nothing passed.
 summary() {
 	local p f
 	p=$(grep -c '^pass$' "$RESULTS" || true)
 	f=$(grep -c '^fail$' "$RESULTS" || true)
 	echo "$p passed, $f failed"
-	[ "$f" -eq 0 ]
+	[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
+}
+# script_end: the last command of each test script.  Alone, the script prints
+# the summary; under run-all.sh (RUN_ALL set) it logs its own count.  Either
+# way its exit status is non-zero if any of its checks failed or none passed.
+script_end() {
+	if [ -z "${RUN_ALL:-}" ]; then
+		summary
+		return
+	fi
+	log "$npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ] && [ "$npass" -gt 0 ]
 }

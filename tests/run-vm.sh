@@ -13,15 +13,30 @@ filter=${1:-.}
 FWDIR=$CACHE/fw/lib/firmware
 export FWDIR
 
-# The lines of one step of the scenario (from "@@step NAME" to the next).
+# The lines of one step of the scenario (from "@@step NAME" to the next
+# marker).
 segment() {
-	awk -v s="@@step $1" '/^@@(step|done)/ {on = ($0 == s); next} on' "$serial"
+	awk -v s="@@step $1" '/^@@(step|end|exit|done)/ {on = ($0 == s); next} on' "$serial"
 }
+# Xen's lines of one step, from "(XEN)" on: Xen's line may start in the
+# middle of one of dom0's when both print at once.
+xen_lines() { segment "$1" | grep -o '(XEN).*'; }
 show() { sed 's/^/#   /' | tail -n "${1:-40}"; }
+
+# has_step STEP DESC: the scenario marked STEP exactly once; otherwise the
+# check DESC fails (a step that never ran, or a misspelt name, proves nothing).
+has_step() {
+	local n
+	n=$(grep -cxF "@@step $1" "$serial")
+	[ "$n" -eq 1 ] && return 0
+	result fail "$tag $2: step $1 is marked $n times in the log, not once"
+	return 1
+}
 
 # xen_said STEP REGEX DESC: Xen printed a line matching REGEX during STEP.
 xen_said() {
-	if segment "$1" | grep -E '^\(XEN\)' | grep -Eq "$2"; then
+	has_step "$1" "$3" || return 0
+	if xen_lines "$1" | grep -Eq "$2"; then
 		result pass "$tag $3"
 	else
 		result fail "$tag $3: no (XEN) line matching /$2/ in step $1:"
@@ -30,31 +45,96 @@ xen_said() {
 }
 # xen_silent STEP REGEX DESC: Xen printed no such line during STEP.
 xen_silent() {
-	if ! segment "$1" | grep -E '^\(XEN\)' | grep -Eq "$2"; then
+	has_step "$1" "$3" || return 0
+	if ! xen_lines "$1" | grep -Eq "$2"; then
 		result pass "$tag $3"
 	else
 		result fail "$tag $3: Xen said in step $1:"
-		segment "$1" | grep -E '^\(XEN\)' | grep -E "$2" | show
+		xen_lines "$1" | grep -E "$2" | show
+	fi
+}
+# xen_count STEP REGEX N DESC: Xen printed exactly N lines matching REGEX
+# during STEP.
+xen_count() {
+	local got
+	has_step "$1" "$4" || return 0
+	got=$(xen_lines "$1" | grep -Ec "$2")
+	if [ "$got" -eq "$3" ]; then
+		result pass "$tag $4 ($got)"
+	else
+		result fail "$tag $4: $got (XEN) lines matching /$2/ in step $1, not $3"
 	fi
 }
 
-# What a kernel or Xen crash, warning or hang looks like in the log.
-splat='Oops|BUG:|WARNING: CPU|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking'
+# What a kernel or Xen crash, warning, hang or memory exhaustion looks like
+# in the log.
+splat='Oops|BUG:|WARNING: CPU|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
 
-# [VENDOR=intel|amd] [FAKE=y] [CASE_ENV="K=V ..."] run_case NAME KERNEL XEN SCENARIO [vm.sh options]
+# judge_log LOG WHAT: the scenario's results in one serial log (WHAT names
+# the boot in the messages).  Every "ok"/"not ok" line is a result; the
+# scenario must have ended with "@@end N" (N: the checks it made, which must
+# be the lines seen here, and more than none), its shell must have exited 0
+# and init must have reached "@@done".
+judge_log() {
+	local file=$1 what=$2 line step=none seen=0 end ex
+	while IFS= read -r line; do
+		case $line in
+		"@@step "*) step=${line#@@step } ;;
+		"ok "*)
+			seen=$((seen + 1))
+			result pass "$tag$what ${line#ok * - }" ;;
+		"not ok "*)
+			seen=$((seen + 1))
+			result fail "$tag$what ${line#not ok * - } (step $step):"
+			segment "$step" | show ;;
+		esac
+	done < "$file"
+
+	end=$(sed -n 's/^@@end \([0-9][0-9]*\)$/\1/p' "$file")
+	ex=$(sed -n 's/^@@exit \([0-9][0-9]*\)$/\1/p' "$file")
+	if [ "$end" = "$seen" ] && [ "$seen" -gt 0 ] && [ "$ex" = 0 ] && grep -qx '@@done' "$file"; then
+		result pass "$tag$what the scenario ran to its end: $seen checks, exit status 0"
+	else
+		result fail "$tag$what the scenario did not run to its end: it reported '${end:-no}' checks (here: $seen), exit status '${ex:-none}'$(grep -qx '@@done' "$file" || echo ', init never reached @@done'); the end of the serial log:"
+		show 60 < "$file"
+	fi
+	# From init's start on: the module cannot have caused anything earlier
+	# (a PVH dom0 under TCG warns about XSAVE sizes while it boots).
+	if sed -n '/^@@boot/,$p' "$file" | grep -Eq "$splat"; then
+		result fail "$tag$what the log has an Oops, BUG, WARNING, trace or OOM kill:"
+		sed -n '/^@@boot/,$p' "$file" | grep -E -B2 -A20 "$splat" | show 60
+	else
+		result pass "$tag$what no Oops, BUG, WARNING, hung task or OOM kill in the log"
+	fi
+	if sed '/^@@boot/q' "$file" | grep -Eq "$splat"; then
+		log "$tag note: the kernel or Xen warned while booting, before any test:"
+		sed "/^@@boot/q" "$file" | grep -E -A3 "$splat" | head -n 8 | sed "s/^/#   /" >&2
+	fi
+}
+
+# [VENDOR=intel|amd] [FAKE=y] [RETRY_TRIPLE_FAULT=y] [CASE_ENV="K=V ..."] \
+#	run_case NAME KERNEL XEN SCENARIO [vm.sh options]
 #
-# VENDOR picks the CPU's vendor file (default intel); FAKE=y boots the test
-# build whose hypercalls go to tests/fake_hv.h.  The scenario finds XEN,
-# KERNEL, VENDOR, FWFILE, PCPUS and CASE_ENV's variables in /test/env, and
-# so does SCENARIO.host here.
+# One case is one line.  VENDOR picks the CPU's vendor file (default intel);
+# FAKE=y boots the test build whose hypercalls go to tests/fake_hv.h.  The
+# scenario finds XEN, KERNEL, VENDOR, FWFILE, PCPUS and CASE_ENV's variables
+# in /test/env, and so does SCENARIO.host here.  RETRY_TRIPLE_FAULT=y (only
+# for cases known to meet it) boots once more if dom0 triple-faulted before
+# the scenario's end; the first boot's results count all the same.
+#
+# A case starts from nothing (its folder, the module and the helper are
+# removed before the build); a failed build or boot, a scenario that did not
+# reach its end or a host check whose step is missing fails it.
 run_case() {
-	local name=$1 out=$top/build/vm/$1 line step
+	local name=$1 out=$top/build/vm/$1 rc
 	KERNEL=$2 XEN=$3 scenario=$4
 	shift 4
 	[[ $name =~ $filter ]] || return 0
 	tag="[$name]"
+	ncases=$((ncases + 1))
 	VENDOR=${VENDOR:-intel}
 	FWFILE=${fwfile[$VENDOR]}
+	rm -rf "$out"
 	mkdir -p "$out"
 	printf '%s\n' "XEN=$XEN" "KERNEL=$KERNEL" "VENDOR=$VENDOR" "FWFILE=$FWFILE" \
 		"PCPUS=2" ${CASE_ENV:-} > "$out/env"
@@ -64,52 +144,51 @@ run_case() {
 			--out "$out" --file "$out/env=/test/env" "$@" "$here/vm/$scenario.sh"
 	}
 	boot "$@"
+	rc=$?
 	# A PVH dom0 under TCG has been seen to triple-fault, rarely and on a busy
-	# host, with the module idle.  One more boot tells emulation from a bug:
-	# the first log is kept and shown.
-	if ! grep -q '^@@done' "$out/serial.log" &&
+	# host, with the module idle.  One more boot tells emulation from a bug;
+	# whatever the first boot checked before it died still counts.
+	if [ -n "${RETRY_TRIPLE_FAULT:-}" ] && [ -e "$out/serial.log" ] &&
+	   ! grep -q '^@@done' "$out/serial.log" &&
 	   grep -q '(XEN) d0v[0-9]* Triple fault' "$out/serial.log"; then
-		mv "$out/serial.log" "$out/serial.first.log"
+		tr -d '\r' < "$out/serial.log" > "$out/serial.first.txt"
 		log "$tag note: dom0 triple-faulted before the end; booting once more. The first log:"
-		tr -d '\r' < "$out/serial.first.log" | grep -B3 -A3 'Triple fault' | show 8 >&2
+		grep -B3 -A3 'Triple fault' "$out/serial.first.txt" | show 8 >&2
+		serial=$out/serial.first.txt
+		judge_first_boot
 		boot "$@"
+		rc=$?
 	fi
 	serial=$out/serial.txt
 	tr -d '\r' < "$out/serial.log" > "$serial" 2>/dev/null || : > "$serial"
 	log "$tag finished in $(cat "$out/seconds" 2>/dev/null) s"
+	if [ $rc -ne 0 ]; then
+		result fail "$tag vm.sh failed (exit status $rc: the build, or QEMU's timeout or error); its output in $out"
+		show 30 < "$serial"
+	fi
 
-	while IFS= read -r line; do
-		case $line in
-		"@@step "*) step=${line#@@step } ;;
-		"ok "*) result pass "$tag ${line#ok * - }" ;;
-		"not ok "*)
-			result fail "$tag ${line#not ok * - } (step $step):"
-			segment "$step" | show ;;
-		esac
-	done < "$serial"
-
-	if grep -q '^@@done' "$serial"; then
-		result pass "$tag the scenario ran to its end"
-	else
-		result fail "$tag the scenario did not finish; the end of the serial log:"
-		show 60 < "$serial"
-	fi
-	# From init's start on: the module cannot have caused anything earlier
-	# (a PVH dom0 under TCG warns about XSAVE sizes while it boots).
-	if sed -n '/^@@boot/,$p' "$serial" | grep -Eq "$splat"; then
-		result fail "$tag the log has an Oops, BUG, WARNING or trace:"
-		sed -n '/^@@boot/,$p' "$serial" | grep -E -B2 -A20 "$splat" | show 60
-	else
-		result pass "$tag no Oops, BUG, WARNING or hung task in the log"
-	fi
-	if sed '/^@@boot/q' "$serial" | grep -Eq "$splat"; then
-		log "$tag note: the kernel or Xen warned while booting, before any test:"
-		sed "/^@@boot/q" "$serial" | grep -E -A3 "$splat" | head -n 8 | sed "s/^/#   /" >&2
-	fi
+	judge_log "$serial" ""
 	if [ -e "$here/vm/$scenario.host" ]; then
 		. "$here/vm/$scenario.host"
 	fi
 }
+
+# The first boot of a case that triple-faulted: its "not ok" lines and any
+# crash after init started fail the case; its "ok" lines are not counted
+# twice.
+judge_first_boot() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"not ok "*) result fail "$tag (first boot) ${line#not ok * - }" ;;
+		esac
+	done < "$serial"
+	if sed -n '/^@@boot/,$p' "$serial" | grep -v 'Triple fault' | grep -Eq "$splat"; then
+		result fail "$tag (first boot) the log has an Oops, BUG, WARNING, trace or OOM kill:"
+		sed -n '/^@@boot/,$p' "$serial" | grep -E -B2 -A20 "$splat" | show 40
+	fi
+}
+ncases=0
 
 # The vendor files of the emulated CPUs (Skylake-Server, EPYC), from
 # Debian's packages, and test copies of each in build/blobs: .xz and .zst,
@@ -153,7 +232,7 @@ FAKE=y run_case "native-6.12" 6.12 none native --cpu Skylake-Server,-hypervisor
 VENDOR=amd run_case "amd-digest-6.1-xen4.20" 6.1 4.20 digest --cpu EPYC "${amd[@]}" \
 	--xen-args "max_cstate=0"
 # A PVH dom0 (AMD: Intel PVH needs VMX, which TCG lacks).
-VENDOR=amd run_case "amd-pvh-6.12-xen4.20" 6.12 4.20 dom0 --cpu EPYC,-rdtscp \
+RETRY_TRIPLE_FAULT=y VENDOR=amd run_case "amd-pvh-6.12-xen4.20" 6.12 4.20 dom0 --cpu EPYC,-rdtscp \
 	--qemu-args "-device amd-iommu" "${amd[@]}" --xen-args "$amd_xen dom0=pvh"
 
 # hardening (issue 4): bad input, load, lifecycle, memory and permissions
@@ -166,4 +245,5 @@ harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 run_case "harden-6.1-xen4.17" 6.1 4.17 harden "${harden[@]}"
 FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 
-[ -n "${RUN_ALL:-}" ] || summary
+[ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/"
+script_end

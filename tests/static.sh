@@ -64,4 +64,4 @@ for f in microcode_xen.c; do
 	fi
 done
 
-[ -n "${RUN_ALL:-}" ] || summary
+script_end

@@ -22,4 +22,4 @@ else
 	done < "$top/build/fw_name.out"
 	[ $rc -eq 0 ] || result fail "[unit] fw_name exited with $rc"
 fi
-[ -n "${RUN_ALL:-}" ] || summary
+script_end

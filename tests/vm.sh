@@ -4,7 +4,11 @@
 # vm.sh [options] SCENARIO: boots Xen with a Debian dom0 under QEMU (software
 # emulation), runs SCENARIO (a shell script, tests/vm/*.sh) inside dom0 with
 # the module and tests/vm/lib.sh beside it, and leaves the serial log, which
-# holds Xen's lines and dom0's console, in OUT/serial.log.
+# holds Xen's lines and dom0's console, in OUT/serial.log.  After the
+# scenario, init prints "@@exit STATUS" (the scenario shell's exit status) and
+# "@@done".  Every run starts from nothing: OUT's logs and the module and
+# helper built before are removed first, so a failed build leaves no old log
+# behind; vm.sh exits non-zero if the build or QEMU fails.
 #
 #   --kernel 6.1|6.12       dom0 kernel (default 6.1)
 #   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own
@@ -40,8 +44,11 @@ done
 [ $# -eq 1 ] || die "usage: vm.sh [options] SCENARIO"
 scenario=$1
 
-ko=$("$here/build.sh" "$kernel")
 mkdir -p "$out"
+rm -f "$out"/{serial.log,serial.txt,seconds,qemu.out,initrd.gz}
+rm -f "$top/build/$kernel${MICROCODE_XEN_FAKE_HV:+-fake}/microcode_xen.ko" "$top/build/mcxio"
+ko=$("$here/build.sh" "$kernel") || die "the build failed"
+[ -f "$ko" ] && [ -x "$top/build/mcxio" ] || die "the build left no module or no mcxio"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -66,6 +73,7 @@ mount -t devtmpfs devtmpfs /dev
 export PATH=/bin:/test
 echo "@@boot $(uname -r)"
 cd /test && sh ./scenario.sh
+echo "@@exit $?"
 echo "@@done"
 poweroff -f
 INIT
@@ -86,7 +94,6 @@ else
 	       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_args"
 	       -initrd "$vmlinuz console=hvc0 earlyprintk=xen panic=-1,$out/initrd.gz")
 fi
-rm -f "$out/serial.log"
 start=$(date +%s)
 rc=0
 timeout "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1 || rc=$?

@@ -6,3 +6,4 @@ expect "insmod without Xen fails with ENODEV" ENODEV mcxio insmod $MOD
 logged "the refusal says why" "not loaded: this kernel is not running as Xen's dom0"
 check "no /dev/cpu/microcode" test ! -e $DEV
 check "no module left behind" sh -c '! grep -q microcode_xen /proc/modules'
+finish

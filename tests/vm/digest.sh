@@ -18,3 +18,4 @@ expect "a patch without a known digest gets ENODATA" ENODATA mcxio write $RELOAD
 logged "the log says Xen found no update for these CPUs" \
 	"$FWFILE: update failed: no update in it for these CPUs .*\(Xen: -2\)"
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
+finish

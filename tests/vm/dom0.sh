@@ -196,3 +196,4 @@ check "the interfaces stay for a later reload" test -e $RELOAD -a -e $DEV
 cp /tmp/fw.orig $FW
 expect_one "after the file is restored, reload reaches Xen again" "$APPLY" mcxio write $RELOAD 1
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
+finish

@@ -313,3 +313,4 @@ check "uid 1000 can read update_on_load" test "$($user /bin/cat $P/update_on_loa
 step end
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 no_stuck "at the end"
+finish

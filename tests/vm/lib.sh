@@ -12,6 +12,11 @@ DEV=/dev/cpu/microcode
 pass() { n=$((n + 1)); echo "ok $n - $*"; }
 fail() { n=$((n + 1)); echo "not ok $n - $*"; }
 
+# finish: the last line of every scenario.  It tells the host how many
+# checks the scenario made; a scenario that stopped early (a line the shell
+# rejected, an exit) never prints it, and the host fails the case.
+finish() { echo "@@end $n"; }
+
 # step NAME: marks where the next actions start, so the host can tell which
 # of Xen's lines they caused; dom0's log is emptied at each step.
 step() { dmesg -c > /dev/null; echo "@@step $1"; }

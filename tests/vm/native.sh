@@ -12,3 +12,4 @@ logged "and says the kernel's own loader is active" \
 	"not loaded: /sys/devices/system/cpu/microcode exists, so the kernel's own microcode loader is active"
 check "the native directory is untouched" test "$(ls $MC)" = "$before"
 check "no /dev/cpu/microcode" test ! -e $DEV
+finish
