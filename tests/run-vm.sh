@@ -100,7 +100,9 @@ judge_log() {
 	fi
 	# From init's start on: the module cannot have caused anything earlier
 	# (a PVH dom0 under TCG warns about XSAVE sizes while it boots).
-	if sed -n '/^@@boot/,$p' "$file" | grep -Eq "$splat"; then
+	if ! grep -q '^@@boot' "$file"; then
+		:	# dom0's init never ran: failed above, nothing to judge here
+	elif sed -n '/^@@boot/,$p' "$file" | grep -Eq "$splat"; then
 		result fail "$tag$what the log has an Oops, BUG, WARNING, trace or OOM kill:"
 		sed -n '/^@@boot/,$p' "$file" | grep -E -B2 -A20 "$splat" | show 60
 	else
