@@ -25,7 +25,7 @@ echo 10 > /proc/sys/kernel/hung_task_timeout_secs
 # whether it reached Xen.  bad NAME DESC WANT REGEX CMD...: CMD answers WANT
 # (after its figures, if any) and dom0's log explains it with a line matching
 # REGEX.  A call that does not return within 60 s is killed and fails.
-nbad=0
+nbad=0 okbad=0
 bad() {
 	local name=$1 desc=$2 want=$3 re=$4 got
 	shift 4
@@ -35,6 +35,7 @@ bad() {
 	printf '%s\n' "$got" | grep '^# figure:'
 	got=$(printf '%s\n' "$got" | grep -v '^# figure:')
 	if [ "$got" = "$want" ] && dmesg | grep -Eq "$re"; then
+		okbad=$((okbad + 1))
 		pass "bad input $nbad ($name): $desc: $want, logged"
 	else
 		fail "bad input $nbad ($name): $desc: expected $want and a log line /$re/, got '$got'"
@@ -42,17 +43,15 @@ bad() {
 	fi
 }
 # matched DESC CMD...: CMD sent the real file, which Xen matched and failed to
-# apply: Xen 4.17 answers EBUSY, or EIO when its control CPU's answer comes
-# last (a race inside Xen, about 1 in 1000 in this VM).
+# apply: APPLY (lib.sh); Xen 4.17 answers EBUSY, or EIO when its control
+# CPU's answer comes last (a race inside Xen, about 1 in 1000 in this VM).
 matched() {
-	local desc=$1 got
+	local desc=$1
 	shift
-	got=$("$@" 2>&1)
-	case $got in
-	EBUSY | EIO) pass "$desc ($got)" ;;
-	*) fail "$desc: expected EBUSY or EIO, got '$got'" ;;
-	esac
+	expect_one "$desc" "$APPLY" "$@"
 }
+# The same, as an mcxio stress answer: EBUSY|EIO.
+want_apply=$(echo $APPLY | tr ' ' '|')
 # refused NAME DESC WANT CMD...: refused before the driver is reached (by
 # the VFS or sysfs): CMD answers WANT and the driver logs nothing.
 refused() {
@@ -186,8 +185,9 @@ bad fw-huge "reload, a 40 MiB vendor file (read by the loader, refused before Xe
 mem_check "a 40 MiB vendor file" 1
 cp /tmp/fw $FW
 step bad-inputs
-echo "# figure: bad inputs refused with the expected errno and a log line: $nbad"
-check "at least 20 distinct bad inputs were tried ($nbad)" test $nbad -ge 20
+echo "# figure: bad inputs refused with the expected errno and a log line: $okbad of $nbad"
+check "all 33 kinds of bad input were tried and refused as expected ($okbad of $nbad)" \
+	test "$okbad" -eq 33 -a "$nbad" -eq 33
 
 # Refused before the driver: no log line is possible.
 refused reload-empty "reload, a write of 0 bytes (sysfs returns 0 without calling the driver)" \
@@ -211,8 +211,11 @@ cat /tmp/fw > $DEV 2> /dev/null
 rc=$?
 check "busybox cat of the real file to /dev/cpu/microcode fails with Xen's verdict (exit $rc)" \
 	test $rc -ne 0
-check "the file reached the driver in one write()" \
-	test "$(dmesg | grep -Ec "/dev/cpu/microcode \(cat\[[0-9]+\]\): $failed")" -eq 1
+# A piece of the file would be refused as unparsable (Xen: -22), and cat
+# stops at its first failed write: only the whole file gets the apply
+# failure (harden.host: Xen matched it once).
+check "the file reached the driver in one write(): the verdict is Xen's apply failure, not a parse error" \
+	sh -c "dmesg | grep -Eq '/dev/cpu/microcode \(cat\[[0-9]+\]\): $failed: .*\(Xen: $APPLY_XEN\)'"
 
 # Many bad values at once: the log line is rate limited.
 step flood
@@ -235,18 +238,18 @@ mem_check "900 repeated bad inputs" 900
 
 # Load.  Every reload is matched by Xen and fails to apply (see matched).
 step load-warmup
-expect_fig "20 reloads to warm the caches" OK mcxio stress warmup 1 20 "w:$RELOAD:1:EBUSY|EIO"
+expect_fig "20 reloads to warm the caches" OK mcxio stress warmup 1 20 "w:$RELOAD:1:$want_apply"
 mem_mark
 step load-reload
 expect_fig "1000 back-to-back reloads all return Xen's verdict (EBUSY or EIO)" OK \
-	mcxio stress reload 1 1000 "w:$RELOAD:1:EBUSY|EIO"
+	mcxio stress reload 1 1000 "w:$RELOAD:1:$want_apply"
 mem_check "1000 reloads" 1000
 head -c 1000 /dev/zero | tr '\0' '\253' > /tmp/garbage
 mem_mark
 step load-mixed
 # Each caller gets the verdict on its own blob, though four send at once.
 expect_fig "4 writers x 250 calls mixing reload and /dev/cpu/microcode: each gets its own verdict" \
-	OK mcxio stress mixed 4 250 "w:$RELOAD:1:EBUSY|EIO" "f:$DEV:/tmp/fw:EBUSY|EIO" \
+	OK mcxio stress mixed 4 250 "w:$RELOAD:1:$want_apply" "f:$DEV:/tmp/fw:$want_apply" \
 	f:$DEV:$B/06-8e-09:ENODATA f:$DEV:/tmp/garbage:EBADMSG
 mem_check "4 x 250 mixed calls" 1000
 no_stuck "after the load"
@@ -276,7 +279,7 @@ step rmmod-race
 mem_mark
 # Sysfs files hold no module reference: rmmod waits for a reload in flight.
 expect_fig "20 rmmods racing a stream of reloads: every call returns" OK \
-	mcxio race race 20 $MOD update_on_load=0 "w:$RELOAD:1:EBUSY|EIO"
+	mcxio race race 20 $MOD update_on_load=0 "w:$RELOAD:1:$want_apply"
 mem_check "20 rmmods racing reloads" 20
 no_stuck "after the races"
 
@@ -291,7 +294,7 @@ expect "uid 1000 cannot open /dev/cpu/microcode for writing" open:EACCES $user /
 expect "uid 1000 cannot open /dev/cpu/microcode for reading" open:EACCES $user /test/mcxio read $DEV
 expect "uid 1000 cannot write a module parameter" open:EACCES $user /test/mcxio write $P/update_on_load 1
 mcxio nocap 17 /bin/cat /proc/self/status > /tmp/caps
-for set in Prm Eff Bnd Inh; do
+for set in Prm Eff Bnd Inh Amb; do
 	v=$(awk -v s="Cap$set:" '$1 == s {print $2}' /tmp/caps)
 	check "mcxio nocap: CAP_SYS_RAWIO is not in Cap$set ($v)" test -n "$v" -a $((0x$v & 0x20000)) -eq 0
 done
@@ -301,12 +304,24 @@ expect "root without CAP_SYS_RAWIO cannot open it for reading either" open:EPERM
 	mcxio nocap 17 /test/mcxio read $DEV
 matched "root without CAP_SYS_RAWIO may still reload (mode 0200, as the kernel's own loader)" \
 	mcxio nocap 17 /test/mcxio write $RELOAD 1
-files=$(ls $UCODE/xen_cpu*/* $P/*)
+# Xen 4.17 reports no revisions: xen_cpu* reads fail, and have no value to
+# show; only files that read show what they hold.
+if xen_at_least 4.18; then
+	files=$(ls $UCODE/xen_cpu*/* $P/*)
+else
+	files=$(ls $P/*)
+	for f in $UCODE/xen_cpu*/*; do
+		check "$f on Xen $XEN: the read fails (EOPNOTSUPP) for root and uid 1000" \
+			sh -c "cat $f 2>&1 | grep -q 'Operation not supported' && $user /bin/cat $f 2>&1 | grep -q 'Operation not supported'"
+	done
+fi
 for f in $files; do
-	cat "$f" > /tmp/v 2>&1
-	$user /bin/cat "$f" >> /tmp/v 2>&1
+	rm -f /tmp/v.root /tmp/v.user
+	cat "$f" > /tmp/v.root && $user /bin/cat "$f" > /tmp/v.user
+	cat /tmp/v.root /tmp/v.user > /tmp/v 2>/dev/null
 	echo "# $f: $(tr '\n' ' ' < /tmp/v)"
-	check "$f (root and uid 1000) shows no kernel pointer" sh -c '! grep -Eiq "ffff[0-9a-f]{8}" /tmp/v'
+	check "$f: root and uid 1000 read it, and it shows no kernel pointer" \
+		sh -c 'test -s /tmp/v.root -a -s /tmp/v.user && ! grep -Eiq "ffff[0-9a-f]{8}" /tmp/v'
 done
 check "uid 1000 can read update_on_load" test "$($user /bin/cat $P/update_on_load)" = N
 
