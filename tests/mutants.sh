@@ -22,10 +22,17 @@ t0=$(date +%s)
 
 rm -rf "$work"
 mkdir -p "$tree"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard) |
-	while IFS= read -r -d '' f; do
+# The tree as it is now (git's files, committed or not), or all but build/
+# where this is no git checkout.
+if files=$(cd "$top" && git ls-files -z --cached --others --exclude-standard 2>/dev/null | tr '\0' '\n') &&
+   [ -n "$files" ]; then
+	while IFS= read -r f; do
 		[ -e "$top/$f" ] && (cd "$top" && cp -a --parents "$f" "$tree")
-	done
+	done <<<"$files"
+else
+	tar -C "$top" --exclude=./build -cf - . | tar -C "$tree" -xf -
+fi
+[ -x "$tree/tests/run-vm.sh" ] || die "could not copy the tree to $tree"
 
 # run_cases LOG REGEX: tests/run-vm.sh REGEX in the copy, as a run of its
 # own (not part of this script's count); its exit status.

@@ -165,7 +165,7 @@ run_case() {
 	tr -d '\r' < "$out/serial.log" > "$serial" 2>/dev/null || : > "$serial"
 	log "$tag finished in $(cat "$out/seconds" 2>/dev/null) s"
 	if [ $rc -ne 0 ]; then
-		result fail "$tag vm.sh failed (exit status $rc: the build, or QEMU's timeout or error); its output in $out"
+		result fail "$tag vm.sh failed: $([ $rc -eq 124 ] && echo "QEMU timed out" || echo "exit status $rc (the build, or QEMU)"); see $out"
 		show 30 < "$serial"
 	fi
 
@@ -244,7 +244,8 @@ RETRY_TRIPLE_FAULT=y VENDOR=amd run_case "amd-pvh-6.12-xen4.20" 6.12 4.20 dom0 -
 harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 	--file "$FWDIR/intel-ucode/06-8e-09.initramfs=/test/blob/06-8e-09"
 	--file "$FWDIR/${fwfile[amd]}=/test/blob/amd17h")
-run_case "harden-6.1-xen4.17" 6.1 4.17 harden "${harden[@]}"
+# About 60 s alone; allow for a busy host.
+run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
 FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 
 [ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/"
