@@ -62,6 +62,12 @@
 /* The minor the kernel's own loader used for /dev/cpu/microcode. */
 #define MCX_MISC_MINOR		184
 
+/*
+ * How an update's source is named in the log: the vendor file, or
+ * "/dev/cpu/microcode (COMM[PID])" with every byte of COMM escaped.
+ */
+#define MCX_SRC_LEN		(MCX_FW_NAME_LEN + 4 * TASK_COMM_LEN + 32)
+
 static bool update_on_load = true;
 module_param(update_on_load, bool, 0444);
 MODULE_PARM_DESC(update_on_load,
@@ -99,23 +105,41 @@ struct mcx_verdict {
 	int xen;
 	int ret;
 	const char *what;
+	/* The releases on which the answer can also mean "up to date". */
+	const char *stale;
 };
 
 static const struct mcx_verdict mcx_verdicts[] = {
 	{ -EEXIST, 0, "the CPUs already run this revision or a newer one" },
+	/*
+	 * Before -EEXIST (Xen 4.19, backported to 4.18.3 and 4.17.5), Xen
+	 * answered "up to date" with -ENOENT when it had a newer patch cached
+	 * and, on Intel, -EINVAL when it had none.  4.17 and 4.18 with several
+	 * CPUs report any CPU's failure, -EEXIST included, as -EBUSY.
+	 */
 	{ -ENOENT, -ENODATA,
-	  "no update in it for these CPUs (on Xen < 4.19: or none newer than the one running)" },
+	  "no update in it for these CPUs (AMD: or none whose digest Xen knows)",
+	  "Xen before 4.17.5, 4.18.3 and 4.19" },
 	{ -EINVAL, -EBADMSG,
-	  "Xen cannot use it: not microcode for this CPU vendor, or loading is off in Xen" },
+	  "Xen cannot use it: not microcode for this CPU vendor, or Xen's loader is off",
+	  "Intel with Xen before 4.17.5, 4.18.3 and 4.19" },
 	{ -EIO, -EIO, "a CPU did not take the update and keeps its revision (see xl dmesg)" },
 	{ -EBUSY, -EBUSY,
-	  "Xen could not update all CPUs together (busy, or another CPU failed; see xl dmesg)" },
+	  "Xen could not update all CPUs together: busy, or a CPU refused it (see xl dmesg)",
+	  "Xen 4.17 and 4.18 with several CPUs" },
+	{ -ENXIO, -ENXIO,
+	  "Xen finds it unsafe to update these AMD CPUs from their revision (see xl dmesg)" },
 	{ -ENOMEM, -ENOSPC, "Xen has no memory for a copy of it" },
 	{ -EFAULT, -EREMOTEIO, "Xen could not read it from dom0's memory" },
-	{ -EPERM, -EPERM, "Xen's XSM/FLASK policy does not allow dom0 to load microcode" },
-	{ -EACCES, -EPROTO, "Xen does not accept this platform interface version" },
-	{ -E2BIG, -E2BIG, "it is too large for Xen" },
-	{ -MCX_XEN_ENOSYS, -EOPNOTSUPP, "this Xen cannot load microcode" },
+	/*
+	 * The default XSM policy, for a domain other than the control domain;
+	 * or the first online CPU is not the one Xen chose to lead.
+	 */
+	{ -EPERM, -EPERM,
+	  "Xen does not allow this domain to load microcode (XSM), or its lead CPU is offline" },
+	/* FLASK denies xen:microcode; Linux always sends the right version. */
+	{ -EACCES, -EACCES, "Xen's FLASK policy denies dom0 the xen:microcode permission" },
+	{ -EOPNOTSUPP, -EOPNOTSUPP, "this Xen was built without microcode loading" },
 };
 
 static const struct mcx_verdict *mcx_find_verdict(int xen)
@@ -159,12 +183,14 @@ static int mcx_dev_open(struct inode *inode, struct file *file)
 static ssize_t mcx_dev_write(struct file *file, const char __user *buf,
 			     size_t len, loff_t *ppos)
 {
-	char src[64];
+	char comm[TASK_COMM_LEN], src[MCX_SRC_LEN];
 	void *blob;
 	int ret;
 
-	snprintf(src, sizeof(src), "/dev/cpu/microcode (%s[%d])", current->comm,
-		 task_pid_nr(current));
+	/* A process names itself: escape what would forge a log line. */
+	get_task_comm(comm, current);
+	snprintf(src, sizeof(src), "/dev/cpu/microcode (%*pE[%d])",
+		 (int)strnlen(comm, sizeof(comm)), comm, task_pid_nr(current));
 	if (!len) {
 		pr_err("%s: empty write, nothing to send\n", src);
 		return -EINVAL;
@@ -215,7 +241,7 @@ static struct miscdevice mcx_misc = {
  */
 static void mcx_notify(const char *src, const struct mcx_ucode_revision *after)
 {
-	char source[MCX_FW_NAME_LEN + 48], revision[32];
+	char source[MCX_SRC_LEN + 32], revision[32];
 	char *envp[3] = { source };
 
 	snprintf(source, sizeof(source), "MICROCODE_SOURCE=%s", src);
@@ -252,6 +278,9 @@ static int mcx_send(const char *src, const void *data, size_t len, bool force)
 		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
 			 before.revision, after.revision);
 
+	if (known && before.revision != after.revision)
+		pr_notice_once("the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts\n");
+
 	if (!xen) {
 		pr_info("%s: Xen applied the update%s%s\n", src,
 			force ? " (forced)" : "", revs);
@@ -265,6 +294,13 @@ static int mcx_send(const char *src, const void *data, size_t len, bool force)
 		return -EOPNOTSUPP;
 	}
 
+	/* FLASK has no permission for op 66 and denies it as unknown. */
+	if (force && xen == -EPERM) {
+		pr_err("%s: Xen's XSM policy does not allow a forced update; under FLASK it denies XENPF_microcode_update2 although reload may work (Xen: %d)\n",
+		       src, xen);
+		return -EPERM;
+	}
+
 	v = mcx_find_verdict(xen);
 	if (!v) {
 		pr_err("%s: Xen refused the update with error %d%s\n", src, xen, revs);
@@ -272,6 +308,9 @@ static int mcx_send(const char *src, const void *data, size_t len, bool force)
 	}
 	if (!v->ret)
 		pr_info("%s: nothing to do: %s (Xen: %d)%s\n", src, v->what, xen, revs);
+	else if (v->stale)
+		pr_err("%s: update failed: %s; on %s it can also mean already up to date (Xen: %d)%s\n",
+		       src, v->what, v->stale, xen, revs);
 	else
 		pr_err("%s: update failed: %s (Xen: %d)%s\n", src, v->what, xen, revs);
 	return v->ret;
@@ -281,7 +320,8 @@ static enum mcx_vendor mcx_vendor_of(const char *id)
 {
 	if (!memcmp(id, "GenuineIntel", 12))
 		return MCX_VENDOR_INTEL;
-	if (!memcmp(id, "AuthenticAMD", 12) || !memcmp(id, "HygonGenuine", 12))
+	/* No Xen release has a microcode loader for Hygon. */
+	if (!memcmp(id, "AuthenticAMD", 12))
 		return MCX_VENDOR_AMD;
 	return MCX_VENDOR_UNKNOWN;
 }
@@ -312,7 +352,7 @@ static void mcx_pick_fw_file(void)
 	if (mcx_fw_name(mcx_fw_file, sizeof(mcx_fw_file), mcx_vendor_of(v.vendor_id),
 			v.family, v.model, v.stepping) < 0) {
 		mcx_fw_file[0] = '\0';
-		pr_warn("no microcode files exist for CPU vendor %.12s: reload is unavailable, /dev/cpu/microcode still works\n",
+		pr_warn("Xen has no microcode loader for CPU vendor %.12s (only for GenuineIntel and AuthenticAMD): reload is unavailable\n",
 			v.vendor_id);
 		return;
 	}
@@ -340,9 +380,21 @@ static int mcx_fw_error(const char *name, int err)
 		/* A FIFO in place of the file, say: the read waits for a signal. */
 		pr_err("%s: reading the file was interrupted by a signal\n", name);
 		return err;
+	case -ETXTBSY:
+		pr_err("%s: the file is open for writing (a package upgrade in progress?); try again when it is written\n",
+		       name);
+		return -ETXTBSY;
+	case -ENOMEM:
+		pr_err("%s: dom0 has no memory to load the file\n", name);
+		return -ENOMEM;
 	default:
-		pr_err("%s: the firmware loader failed with error %d\n", name, err);
-		return err;
+		/*
+		 * -EACCES or -EPERM of a security module, -EIO of the disk: the
+		 * file cannot be used, as for an empty one, and Xen's own
+		 * -EPERM and -EACCES keep their meaning.
+		 */
+		pr_err("%s: the firmware loader cannot read the file: error %d\n", name, err);
+		return -ENOEXEC;
 	}
 }
 
@@ -359,7 +411,7 @@ static int mcx_update_from_firmware(bool force)
 	lockdep_assert_held(&mcx_update_lock);
 
 	if (!name[0]) {
-		pr_err("reload: no microcode files exist for this CPU vendor\n");
+		pr_err("reload: Xen has no microcode loader for this CPU vendor\n");
 		return -ENODEV;
 	}
 
@@ -453,7 +505,7 @@ static int mcx_pcpu_read(u32 cpu, struct mcx_ucode_revision *r)
 		pr_notice_ratelimited("xen_cpu%u: the physical CPU is offline\n", cpu);
 		return -ENODEV;
 	case -EPERM:
-		pr_notice_once("Xen's XSM/FLASK policy does not allow dom0 to read microcode revisions\n");
+		pr_notice_once("Xen's XSM policy does not allow dom0 to read microcode revisions (FLASK denies XENPF_get_ucode_revision as unknown)\n");
 		return -EPERM;
 	default:
 		pr_err_ratelimited("xen_cpu%u: Xen cannot report the revision: error %d\n",

@@ -19,7 +19,7 @@
 enum mcx_vendor {
 	MCX_VENDOR_UNKNOWN,
 	MCX_VENDOR_INTEL,
-	MCX_VENDOR_AMD,		/* AMD and Hygon share the file naming */
+	MCX_VENDOR_AMD,
 };
 
 /*

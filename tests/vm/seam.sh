@@ -23,6 +23,8 @@ logged "the file is chosen from what Xen reports of the physical CPU" \
 	"vendor file $FWFILE, for family 0x6 model 0x55 stepping 0x4 \(the physical boot CPU\)"
 logged "a successful load-time update logs the revisions" \
 	"$FWFILE: Xen applied the update; boot CPU revision 0x1 before, 0x2 after"
+logged "a changed revision: CPU features are re-evaluated only at restart" \
+	"the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts"
 check "one update reached the hypervisor" test "$(hv fake_calls)" = 1
 check "it carried the whole file ($len bytes)" test "$(hv fake_last_len)" = "$len"
 check "byte for byte: CRC32 $crc" test "$(hexof fake_last_crc)" = "$crc"
@@ -42,24 +44,37 @@ while read -r xen want words; do
 	expect "Xen's $xen reaches reload as $want" "$want" mcxio write $RELOAD 1
 	logged "Xen's $xen is explained: $words" "$FWFILE: .*$words.*\(Xen: $xen\)"
 done <<'TABLE'
--1 EPERM XSM/FLASK policy does not allow dom0
--13 EPROTO does not accept this platform interface version
+-1 EPERM does not allow this domain to load microcode \(XSM\), or its lead CPU is offline
+-13 EACCES FLASK policy denies dom0 the xen:microcode permission
 -12 ENOSPC Xen has no memory for a copy of it
 -14 EREMOTEIO could not read it from dom0's memory
--7 E2BIG too large for Xen
--38 EOPNOTSUPP this Xen cannot load microcode
--2 ENODATA no update in it for these CPUs
--22 EBADMSG not microcode for this CPU vendor
+-95 EOPNOTSUPP this Xen was built without microcode loading
+-6 ENXIO unsafe to update these AMD CPUs from their revision
+-2 ENODATA no update in it for these CPUs.*; on Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
+-22 EBADMSG not microcode for this CPU vendor.*; on Intel with Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
 -5 EIO did not take the update
--16 EBUSY could not update all CPUs together
+-16 EBUSY could not update all CPUs together.*; on Xen 4.17 and 4.18 with several CPUs it can also mean already up to date
 -17 OK already run this revision
 TABLE
+# No Xen answers these to XENPF_microcode_update: op 35 always exists, and
+# its length is 32 bits.  They pass through, named by number.
+for answer in "-38 ENOSYS" "-7 E2BIG"; do
+	set -- $answer
+	set_hv fake_update $1
+	expect "Xen's $1, which no release gives, is passed on as $2" $2 mcxio write $RELOAD 1
+	logged "and logged with its number" "$FWFILE: Xen refused the update with error $1"
+done
 set_hv fake_update -18
 expect "an answer the driver does not know is passed on (EXDEV)" EXDEV mcxio write $RELOAD 1
 logged "and logged with its number" "$FWFILE: Xen refused the update with error -18"
 set_hv fake_update -1
 expect "/dev/cpu/microcode gets the same verdicts (EPERM)" EPERM mcxio send $DEV $FW
-logged "naming the writer" "/dev/cpu/microcode \(mcxio\[[0-9]+\]\): update failed: Xen's XSM/FLASK"
+logged "naming the writer" "/dev/cpu/microcode \(mcxio\[[0-9]+\]\): update failed: Xen does not allow"
+# A process names itself: a newline in its name must not forge a log line.
+sh -c 'printf "x\nforged line" > /proc/$$/comm; printf blob > /dev/cpu/microcode' 2>/dev/null
+check "a newline in the writer's name is escaped in the log" \
+	sh -c 'dmesg | grep -qF "/dev/cpu/microcode (x\\nforged line["'
+check "and starts no line of its own" sh -c '! dmesg | grep -q "^forged line"'
 
 step success
 set_hv fake_update 0
@@ -69,6 +84,8 @@ watcher=$!
 sleep 1
 expect "reload succeeds when Xen applies the update" OK mcxio write $RELOAD 1
 logged "the log gives both revisions" "$FWFILE: Xen applied the update; boot CPU revision 0x2 before, 0x3 after"
+check "the note on CPU features is said once per load, not again" \
+	sh -c '! dmesg | grep -q "CPU features dom0 and its guests see"'
 sleep 1
 kill $watcher
 check "KOBJ_CHANGE names the file and the new revision" \
@@ -111,7 +128,18 @@ check "all four reached the hypervisor" test "$(hv fake_calls)" = $((calls + 4))
 check "one at a time: at most 1 update was in the hypervisor at once ($(hv fake_max_inflight))" \
 	test "$(hv fake_max_inflight)" = 1
 
+step fw-busy
+calls=$(hv fake_calls)
+expect "reload while the vendor file is open for writing gets ETXTBSY" ETXTBSY \
+	sh -c "exec 3>>$FW; mcxio write $RELOAD 1"
+logged "the log says the file is being written" "$FWFILE: the file is open for writing"
+check "nothing reached the hypervisor" test "$(hv fake_calls)" = "$calls"
+
 step force
+set_hv fake_update2 -1
+expect "a forced update that Xen's XSM policy refuses gets EPERM" EPERM mcxio write $MC/force_reload 1
+logged "and says FLASK denies op 66 though reload may work" \
+	"$FWFILE: Xen's XSM policy does not allow a forced update; under FLASK it denies XENPF_microcode_update2 although reload may work \(Xen: -1\)"
 set_hv fake_update2 -38
 expect "force_reload where the hypervisor lacks update2 gets EOPNOTSUPP" EOPNOTSUPP mcxio write $MC/force_reload 1
 logged "and says this hypervisor cannot force" "$FWFILE: this hypervisor cannot force an update"
@@ -157,9 +185,15 @@ check "no xen_cpuN directory for absent CPUs" sh -c "! ls -d $MC/xen_cpu* 2>/dev
 
 step unknown-vendor
 expect "insmod succeeds for a vendor without files" OK reinsmod fake_vendor=CentaurHauls update_on_load=0
-logged "the log says reload cannot work" "no microcode files exist for CPU vendor CentaurHauls"
+logged "the log says reload cannot work" "Xen has no microcode loader for CPU vendor CentaurHauls"
 expect "reload gets ENODEV" ENODEV mcxio write $RELOAD 1
 expect "/dev/cpu/microcode still works" OK mcxio send $DEV $FW
+
+step hygon
+expect "insmod succeeds on a Hygon host" OK reinsmod fake_vendor=HygonGenuine fake_family=0x18 update_on_load=0
+logged "no file is promised: no Xen loads microcode on Hygon" "Xen has no microcode loader for CPU vendor HygonGenuine"
+expect "reload gets ENODEV" ENODEV mcxio write $RELOAD 1
+logged "reload says why" "reload: Xen has no microcode loader for this CPU vendor"
 
 step cpuinfo-fails
 expect "insmod succeeds when XENPF_get_cpuinfo fails" OK reinsmod fake_cpuinfo=-1 update_on_load=0
