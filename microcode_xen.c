@@ -28,6 +28,11 @@
  * serialises updates as well; the lock keeps a second caller from getting
  * Xen's -EBUSY for someone else's update.
  *
+ * mcx_rev_lock protects each physical CPU's last answer from Xen (its
+ * revision, or the error), which readers without CAP_SYS_RAWIO are given:
+ * every question to Xen takes its global platform-op lock, and no local
+ * user may hammer it.
+ *
  * Everything else is written once in mcx_init() before the interfaces appear
  * (the vendor file name, the list of physical CPUs) and only read afterwards;
  * sysfs removal waits for readers and writers in flight before mcx_exit()
@@ -90,9 +95,23 @@ struct mcx_pcpu {
 	struct kobject kobj;
 	struct list_head node;
 	u32 cpu;
+	/* Xen's last answer for this CPU: err, or 0 and rev (mcx_rev_lock). */
+	struct mcx_ucode_revision rev;
+	int err;
 };
 
 static LIST_HEAD(mcx_pcpus);
+
+/* Protects every mcx_pcpu's rev and err. */
+static DEFINE_MUTEX(mcx_rev_lock);
+
+/* What the physical CPUs run after an update: mcx_tally(). */
+struct mcx_tally {
+	unsigned int known;	/* CPUs whose revision Xen told */
+	unsigned int changed;	/* of those, CPUs whose revision changed */
+	u32 rev[2];		/* the first two revisions found */
+	unsigned int count[2];	/* and how many CPUs run each */
+};
 
 /*
  * What an answer of XENPF_microcode_update means to the admin, and the errno
@@ -237,20 +256,91 @@ static struct miscdevice mcx_misc = {
 /*
  * Tells udev and monitoring that the CPUs run new microcode: a KOBJ_CHANGE
  * on /sys/class/misc/microcode, with what was loaded and, where Xen can
- * tell, the boot CPU's new revision.
+ * tell, the boot CPU's new revision, how many CPUs changed revision and
+ * whether they now run different ones.
  */
-static void mcx_notify(const char *src, const struct mcx_ucode_revision *after)
+static void mcx_notify(const char *src, const struct mcx_ucode_revision *after,
+		       const struct mcx_tally *t)
 {
-	char source[MCX_SRC_LEN + 32], revision[32];
-	char *envp[3] = { source };
+	char source[MCX_SRC_LEN + 32], revision[32], changed[32], mixed[24];
+	char *envp[5] = { source };
+	int n = 1;
 
 	snprintf(source, sizeof(source), "MICROCODE_SOURCE=%s", src);
 	if (after) {
 		snprintf(revision, sizeof(revision), "MICROCODE_REVISION=0x%x",
 			 after->revision);
-		envp[1] = revision;
+		envp[n++] = revision;
+	}
+	if (t->known) {
+		snprintf(changed, sizeof(changed), "MICROCODE_CHANGED=%u", t->changed);
+		snprintf(mixed, sizeof(mixed), "MICROCODE_MIXED=%d", t->count[1] ? 1 : 0);
+		envp[n++] = changed;
+		envp[n++] = mixed;
 	}
 	kobject_uevent_env(&mcx_misc.this_device->kobj, KOBJ_CHANGE, envp);
+}
+
+/* Asks Xen for @pcpu's revision and keeps the answer; returns Xen's. */
+static int mcx_pcpu_refresh(struct mcx_pcpu *pcpu, struct mcx_ucode_revision *r)
+{
+	int ret = mcx_hv_ucode_revision(pcpu->cpu, r);
+
+	mutex_lock(&mcx_rev_lock);
+	pcpu->err = ret;
+	if (!ret)
+		pcpu->rev = *r;
+	mutex_unlock(&mcx_rev_lock);
+	return ret;
+}
+
+/*
+ * Asks Xen for the revision of every listed CPU and counts those that
+ * changed since its last answer.  Xen before 4.18 cannot tell: none known.
+ */
+static void mcx_tally(struct mcx_tally *t)
+{
+	struct mcx_ucode_revision r;
+	struct mcx_pcpu *pcpu;
+	unsigned int i;
+	bool had;
+	u32 old;
+
+	memset(t, 0, sizeof(*t));
+	list_for_each_entry(pcpu, &mcx_pcpus, node) {
+		mutex_lock(&mcx_rev_lock);
+		had = !pcpu->err;
+		old = pcpu->rev.revision;
+		mutex_unlock(&mcx_rev_lock);
+		if (mcx_pcpu_refresh(pcpu, &r))
+			continue;
+		t->known++;
+		if (had && old != r.revision)
+			t->changed++;
+		for (i = 0; i < ARRAY_SIZE(t->rev); i++) {
+			if (!t->count[i] || t->rev[i] == r.revision) {
+				t->rev[i] = r.revision;
+				t->count[i]++;
+				break;
+			}
+		}
+	}
+}
+
+/* Says which revisions the physical CPUs run: one for all, or a mixture. */
+static void mcx_report(const struct mcx_tally *t)
+{
+	unsigned int others = t->known - t->count[0] - t->count[1];
+
+	if (!t->known)
+		return;
+	if (!t->count[1]) {
+		pr_info("all %u physical CPUs run revision 0x%x\n", t->known, t->rev[0]);
+		return;
+	}
+	pr_warn("the physical CPUs run different revisions: %u on 0x%x, %u on 0x%x%s; reboot, as Xen advises, so that all run the same\n",
+		t->count[0], t->rev[0], t->count[1], t->rev[1],
+		others ? ", the rest on others" : "");
 }
 
 /*
@@ -258,33 +348,14 @@ static void mcx_notify(const char *src, const struct mcx_ucode_revision *after)
  * log: the firmware file, or the process that wrote /dev/cpu/microcode.
  * With @force, Xen skips its revision check (same or older revisions load).
  */
-static int mcx_send(const char *src, const void *data, size_t len, bool force)
+/* Explains Xen's answer @xen in the log; returns the caller's errno. */
+static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 {
-	struct mcx_ucode_revision before, after;
 	const struct mcx_verdict *v;
-	char revs[64] = "";
-	bool known;
-	int xen;
-
-	lockdep_assert_held(&mcx_update_lock);
-	/* Both callers refuse larger blobs, so @len fits Xen's 32 bits. */
-	BUILD_BUG_ON(MCX_MAX_BLOB_SIZE > U32_MAX);
-
-	/* Xen 4.18+ tells revisions; older Xen leaves the log without them. */
-	known = !mcx_hv_ucode_revision(0, &before);
-	xen = mcx_hv_microcode_update(data, len, force);
-	known = known && !mcx_hv_ucode_revision(0, &after);
-	if (known)
-		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
-			 before.revision, after.revision);
-
-	if (known && before.revision != after.revision)
-		pr_notice_once("the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts\n");
 
 	if (!xen) {
 		pr_info("%s: Xen applied the update%s%s\n", src,
 			force ? " (forced)" : "", revs);
-		mcx_notify(src, known ? &after : NULL);
 		return 0;
 	}
 
@@ -314,6 +385,46 @@ static int mcx_send(const char *src, const void *data, size_t len, bool force)
 	else
 		pr_err("%s: update failed: %s (Xen: %d)%s\n", src, v->what, xen, revs);
 	return v->ret;
+}
+
+/*
+ * Hands one blob to Xen and explains the answer.  @src names the blob in the
+ * log: the firmware file, or the process that wrote /dev/cpu/microcode.
+ * With @force, Xen skips its revision check (same or older revisions load).
+ * Whatever Xen answers, every CPU's revision is read afterwards: Xen reports
+ * an update that some CPUs took and others did not as a failure.
+ */
+static int mcx_send(const char *src, const void *data, size_t len, bool force)
+{
+	struct mcx_ucode_revision before, after;
+	struct mcx_tally t;
+	char revs[64] = "";
+	bool known;
+	int xen, ret;
+
+	lockdep_assert_held(&mcx_update_lock);
+	/* Both callers refuse larger blobs, so @len fits Xen's 32 bits. */
+	BUILD_BUG_ON(MCX_MAX_BLOB_SIZE > U32_MAX);
+
+	/* Xen 4.18+ tells revisions; older Xen leaves the log without them. */
+	known = !mcx_hv_ucode_revision(0, &before);
+	xen = mcx_hv_microcode_update(data, len, force);
+	known = known && !mcx_hv_ucode_revision(0, &after);
+	if (known)
+		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
+			 before.revision, after.revision);
+	mcx_tally(&t);
+
+	ret = mcx_explain(src, xen, force, revs);
+	if (xen && t.changed)
+		pr_warn("%s: %u of %u physical CPUs changed revision although Xen reported a failure: a partial update (see xl dmesg)\n",
+			src, t.changed, t.known);
+	mcx_report(&t);
+	if (t.changed || (known && before.revision != after.revision))
+		pr_notice_once("the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts\n");
+	if (!xen || t.changed)
+		mcx_notify(src, known ? &after : NULL, &t);
+	return ret;
 }
 
 static enum mcx_vendor mcx_vendor_of(const char *id)
@@ -488,13 +599,11 @@ static const struct attribute_group mcx_group = {
 
 /*
  * /sys/devices/system/cpu/microcode/xen_cpuN: what Xen 4.18+ reports of
- * physical CPU N, read afresh on every read.  Older Xen cannot tell, and a
- * read fails rather than show a value nobody measured.
+ * physical CPU N.  Older Xen cannot tell, and a read fails rather than show
+ * a value nobody measured.  The errno for Xen's answer @ret:
  */
-static int mcx_pcpu_read(u32 cpu, struct mcx_ucode_revision *r)
+static int mcx_pcpu_errno(u32 cpu, int ret)
 {
-	int ret = mcx_hv_ucode_revision(cpu, r);
-
 	switch (ret) {
 	case 0:
 		return 0;
@@ -522,7 +631,20 @@ static ssize_t mcx_pcpu_show(struct kobject *kobj, char *buf, enum mcx_pcpu_fiel
 	struct mcx_ucode_revision r;
 	int ret;
 
-	ret = mcx_pcpu_read(pcpu->cpu, &r);
+	/*
+	 * A reader with CAP_SYS_RAWIO asks Xen afresh; anyone else gets Xen's
+	 * answer from the module's load or the last update through it, or
+	 * from the last such read.
+	 */
+	if (capable(CAP_SYS_RAWIO)) {
+		ret = mcx_pcpu_refresh(pcpu, &r);
+	} else {
+		mutex_lock(&mcx_rev_lock);
+		ret = pcpu->err;
+		r = pcpu->rev;
+		mutex_unlock(&mcx_rev_lock);
+	}
+	ret = mcx_pcpu_errno(pcpu->cpu, ret);
 	if (ret)
 		return ret;
 	switch (field) {
@@ -583,6 +705,7 @@ static int mcx_add_pcpu(u32 cpu)
 	if (!pcpu)
 		return -ENOMEM;
 	pcpu->cpu = cpu;
+	pcpu->err = -ENODATA;	/* not asked yet */
 	ret = kobject_init_and_add(&pcpu->kobj, &mcx_pcpu_ktype, mcx_kobj,
 				   "xen_cpu%u", cpu);
 	if (ret) {
@@ -610,6 +733,7 @@ static void mcx_remove_pcpus(void)
  */
 static void mcx_add_pcpus(void)
 {
+	struct mcx_tally t;
 	u32 cpu = 0, max_present = 0, flags;
 	unsigned int added = 0;
 	int ret;
@@ -631,6 +755,8 @@ static void mcx_add_pcpus(void)
 	} while (++cpu <= max_present && cpu < MCX_MAX_PCPUS);
 
 	pr_info("%u physical CPUs listed under /sys/devices/system/cpu/microcode\n", added);
+	mcx_tally(&t);
+	mcx_report(&t);
 }
 
 static struct device *mcx_get_cpu_root(void)

@@ -39,7 +39,7 @@ module_param(fake_revision_ret, int, 0644);
  * fake_stepping, fake_signature, fake_pf and fake_revision are the boot
  * CPU's (CPU 0); every other CPU N differs, so that a driver reading the
  * wrong CPU shows: stepping and signature + N, processor flags << N,
- * revision + 0x100 * N.
+ * revision + fake_rev_step * N.
  */
 static char *fake_vendor = "GenuineIntel";
 module_param(fake_vendor, charp, 0444);
@@ -58,6 +58,20 @@ static uint fake_revision = 1, fake_new_revision = 2;
 module_param(fake_revision, uint, 0644);
 module_param(fake_new_revision, uint, 0644);
 
+/*
+ * Partial updates.  An update that succeeds, or any update while
+ * fake_partial is set, moves the CPUs to fake_new_revision, except those in
+ * fake_stuck (bit N: CPU N), which keep fake_old_revision.  fake_rev_step
+ * is how far CPU N's revision lies from CPU 0's (0: all alike).
+ */
+static bool fake_partial;
+module_param(fake_partial, bool, 0644);
+static ulong fake_stuck;
+module_param(fake_stuck, ulong, 0644);
+static uint fake_old_revision = 1, fake_rev_step = 0x100;
+module_param(fake_old_revision, uint, 0644);
+module_param(fake_rev_step, uint, 0644);
+
 /* How long an update takes, to hold the update lock for the tests. */
 static uint fake_delay_ms;
 module_param(fake_delay_ms, uint, 0644);
@@ -68,6 +82,8 @@ module_param(fake_delay_ms, uint, 0644);
  * count): the driver's lock must keep it at 1.
  */
 static uint fake_calls, fake_last_len, fake_last_crc, fake_inflight, fake_max_inflight;
+static uint fake_revision_calls;	/* XENPF_get_ucode_revision asked */
+module_param(fake_revision_calls, uint, 0644);
 static DEFINE_SPINLOCK(fake_inflight_lock);
 static bool fake_last_force;
 module_param(fake_calls, uint, 0444);
@@ -97,8 +113,10 @@ static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
 	fake_last_crc = ~crc32_le(~0U, data, len);
 	if (fake_delay_ms)
 		msleep(fake_delay_ms);
-	if (!ret)
+	if (!ret || fake_partial) {
+		fake_old_revision = fake_revision;
 		fake_revision = fake_new_revision;
+	}
 	spin_lock(&fake_inflight_lock);
 	fake_inflight--;
 	spin_unlock(&fake_inflight_lock);
@@ -137,15 +155,22 @@ static inline int mcx_hv_cpuinfo(u32 cpu, u32 *max_present, u32 *flags)
 	return 0;
 }
 
+static inline bool fake_is_stuck(u32 cpu)
+{
+	return cpu < BITS_PER_LONG && (fake_stuck & BIT(cpu));
+}
+
 static inline int mcx_hv_ucode_revision(u32 cpu, struct mcx_ucode_revision *out)
 {
+	fake_revision_calls++;
 	if (fake_revision_ret)
 		return fake_revision_ret;
 	if (!fake_online(cpu))
 		return -ENOENT;
 	out->signature = fake_signature + cpu;
 	out->pf = fake_pf << (cpu & 7);
-	out->revision = fake_revision + 0x100 * cpu;
+	out->revision = (fake_is_stuck(cpu) ? fake_old_revision : fake_revision) +
+			fake_rev_step * cpu;
 	return 0;
 }
 

@@ -165,6 +165,73 @@ set_hv fake_revision_ret 0
 cpu_is 0 0x50654 0x1 0x3
 cpu_is 1 0x50655 0x2 0x103
 
+step cached-reads
+# Each question to Xen takes its global platform-op lock: readers without
+# CAP_SYS_RAWIO get its last answer and cost no hypercall.
+nobody() { mcxio as 65534 65534 "$@"; }
+chmod 755 / /test
+set_hv fake_revision_calls 0
+expect "10000 reads of xen_cpu0/version as nobody give the revision" 0x3 \
+	nobody /bin/sh -c "i=0; while [ \$i -lt 10000 ]; do read v < $MC/xen_cpu0/version || exit 1; i=\$((i + 1)); done; echo \$v"
+check "and cost no hypercall ($(hv fake_revision_calls))" test "$(hv fake_revision_calls)" = 0
+set_hv fake_revision 0x40
+expect "nobody sees Xen's last answer, not a new one" 0x3 nobody /bin/cat $MC/xen_cpu0/version
+check "a root read asks Xen afresh (0x40), with one hypercall" \
+	test "$(cat $MC/xen_cpu0/version) $(hv fake_revision_calls)" = "0x40 1"
+expect "which nobody then sees" 0x40 nobody /bin/cat $MC/xen_cpu0/version
+set_hv fake_new_revision 0x41
+expect "an update through the driver" OK mcxio write $RELOAD 1
+expect "refreshes what nobody sees, CPU 0" 0x41 nobody /bin/cat $MC/xen_cpu0/version
+expect "and CPU 1" 0x141 nobody /bin/cat $MC/xen_cpu1/version
+check "nobody's reads still cost no hypercall beyond the update's" \
+	test "$(hv fake_revision_calls)" -le 5
+
+step partial
+# Xen reports an update that some CPUs took and others did not as a failure.
+expect "insmod, all CPUs on revision 0x1" OK reinsmod fake_rev_step=0 update_on_load=0
+logged "the load says all CPUs run one revision" "all 2 physical CPUs run revision 0x1$"
+set_hv fake_update -5
+set_hv fake_partial 1
+set_hv fake_stuck 2
+rm -f /tmp/uevent.*
+uevent sh -c 'env > /tmp/uevent.$$' &
+watcher=$!
+sleep 1
+expect "an update that CPU 1 did not take gets Xen's EIO" EIO mcxio write $RELOAD 1
+sleep 1
+kill $watcher
+logged "the failure is told" "$FWFILE: update failed: a CPU did not take the update"
+logged "so is the partial update" \
+	"$FWFILE: 1 of 2 physical CPUs changed revision although Xen reported a failure: a partial update"
+logged "and the mixed state, with a reboot advised" \
+	"the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1; reboot"
+check "a uevent tells what changed: 1 CPU, mixed, boot CPU on 0x2" \
+	sh -c "grep -qx MICROCODE_CHANGED=1 /tmp/uevent.* && grep -qx MICROCODE_MIXED=1 /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x2 /tmp/uevent.*"
+expect "xen_cpu0 shows the new revision" 0x2 cat $MC/xen_cpu0/version
+expect "xen_cpu1 the old one" 0x1 cat $MC/xen_cpu1/version
+set_hv fake_partial 0
+set_hv fake_update -17
+dmesg -c > /dev/null
+rm -f /tmp/uevent.*
+uevent sh -c 'env > /tmp/uevent.$$' &
+watcher=$!
+sleep 1
+expect "on a mixed host Xen may say up to date" OK mcxio write $RELOAD 1
+sleep 1
+kill $watcher
+logged "the log still tells the mixed state" "the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1"
+check "nothing changed: no partial update claimed, no uevent" \
+	sh -c "! dmesg | grep -q 'partial update' && ! cat /tmp/uevent.* 2>/dev/null | grep -q MICROCODE"
+set_hv fake_stuck 0
+set_hv fake_update 0
+expect "an update all CPUs take" OK mcxio write $RELOAD 1
+logged "ends the mixed state" "all 2 physical CPUs run revision 0x2$"
+
+step mixed-at-load
+expect "insmod on a host whose CPU 1 runs another revision" OK \
+	reinsmod fake_rev_step=0 fake_stuck=2 fake_old_revision=7 update_on_load=0
+logged "the load tells the mixed state" "the physical CPUs run different revisions: 1 on 0x1, 1 on 0x7"
+
 step cpu-version-fails
 expect "insmod succeeds when XENPF_get_cpu_version fails" OK reinsmod fake_version=-1 update_on_load=0
 logged "the fallback to dom0's view is logged" \
