@@ -87,6 +87,11 @@ static struct device *mcx_cpu_root;
 /* The vendor file for this host's CPUs; empty for a vendor without files. */
 static char mcx_fw_file[MCX_FW_NAME_LEN];
 
+/* kzalloc_obj() is new in Linux 7.x; before it, the same is kzalloc(sizeof()). */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
+#endif
+
 /* Bounds the walk over Xen's physical CPU numbers. */
 #define MCX_MAX_PCPUS		16384
 
@@ -577,7 +582,7 @@ static int mcx_add_pcpu(u32 cpu)
 	struct mcx_pcpu *pcpu;
 	int ret;
 
-	pcpu = kzalloc(sizeof(*pcpu), GFP_KERNEL);
+	pcpu = kzalloc_obj(*pcpu, GFP_KERNEL);
 	if (!pcpu)
 		return -ENOMEM;
 	pcpu->cpu = cpu;

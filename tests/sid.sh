@@ -6,7 +6,9 @@
 # chroot in the cache, made with debootstrap from the machine's own archive.
 #
 #   sid.sh setup              make the chroot (once), with the 7.2 headers,
-#                             make and sparse; put 7.2's vmlinuz in the cache
+#                             make and sparse; put 7.2's vmlinuz in the cache,
+#                             and 7.2's checkpatch and coccinelle scripts in
+#                             CACHE/checkpatch-7.2 for the static gates
 #   sid.sh build DIR [ARGS]   build the module in DIR (a copy of the sources)
 #                             inside the chroot; make ARGS as for make
 #
@@ -28,6 +30,7 @@ key=$(printf '%s\n' sid minbase "$mirror" "$SID_SERIES" "$SID_PKGS" "$SID_RECIPE
 SIDDIR=$CACHE/sid-$key
 ROOT=$SIDDIR/root
 KDIR72=$CACHE/k/$SID_SERIES
+CP72=$CACHE/checkpatch-$SID_SERIES
 
 # sid's Release may be past its Valid-Until on this archive: for sid only.
 sid_apt() {
@@ -41,7 +44,8 @@ in_sid() { unshare --mount --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT"
 
 setup() {
 	local t0=$SECONDS v
-	if [ -e "$SIDDIR/ready" ] && [ -e "$KDIR72/boot/vmlinuz-$(cat "$SIDDIR/ready")" ]; then
+	if [ -e "$SIDDIR/ready" ] && [ -e "$KDIR72/boot/vmlinuz-$(cat "$SIDDIR/ready")" ] &&
+	   [ -e "$CP72/scripts/checkpatch.pl" ]; then
 		log "sid chroot $SIDDIR is ready (kernel $(cat "$SIDDIR/ready"))"
 		return 0
 	fi
@@ -74,10 +78,24 @@ setup() {
 	rm -rf "$KDIR72" && mkdir -p "$KDIR72/boot"
 	dpkg-deb --fsys-tarfile "$ROOT"/tmp/deb/linux-binary-"$v"-amd64_*.deb |
 		tar -xO "./usr/lib/modules/$v-amd64/vmlinuz" > "$KDIR72/boot/vmlinuz-$v-amd64"
+	static_scripts "$v"
 	rm -rf "$ROOT/tmp/deb"
 	chroot "$ROOT" apt-get -q clean
 	echo "$v" > "$SIDDIR/ready"
 	log "sid chroot ready in $((SECONDS - t0)) s: kernel $v"
+}
+
+# The static gates run 7.2's own checkpatch.pl and semantic patches too:
+# they know the newer kernel's rules.  Only these paths leave the source.
+static_scripts() {
+	local t=linux-source-$SID_SERIES
+	log "sid: fetching $t for its checkpatch.pl and coccinelle scripts"
+	chroot "$ROOT" sh -c "cd /tmp/deb && apt-get -q -o APT::Sandbox::User=root download $t" \
+		>> "$SIDDIR/apt.log" 2>&1 || die "downloading $t failed; see $SIDDIR/apt.log"
+	rm -rf "$CP72" && mkdir -p "$CP72"
+	dpkg-deb --fsys-tarfile "$ROOT"/tmp/deb/"$t"_*.deb | tar -xO "./usr/src/$t.tar.xz" |
+		tar -xJ -C "$CP72" --strip-components=1 "$t/scripts/checkpatch.pl" \
+			"$t/scripts/spelling.txt" "$t/scripts/const_structs.checkpatch" "$t/scripts/coccinelle"
 }
 
 # Debian's 7.2 headers lack scripts/checker-valid.sh, which kbuild runs to

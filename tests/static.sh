@@ -3,14 +3,15 @@
 #
 # static.sh: the static gates, on every supported kernel: a W=1 C=1 (sparse)
 # build that must print no warning, checkpatch.pl --strict and coccicheck's
-# semantic patches in report mode, both from Debian's linux-source package.
+# semantic patches in report mode, both from Debian's linux-source packages
+# of 6.1 and 7.2 (tests/sid.sh).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$(cd "$here/.." && pwd)
 sources=(microcode_xen.c microcode_xen.h hypercall.h)
 
-for k in 6.1 6.12; do
+for k in 6.1 6.12 7.2; do
 	rm -rf "$top/build/$k"
 	if out=$("$here/build.sh" "$k" W=1 C=1 2>&1); then
 		# Only the compiler's and sparse's words count: kbuild's own notes
@@ -35,33 +36,38 @@ if [ ! -d "$cp_dir/scripts/coccinelle" ]; then
 		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch linux-source-6.1/scripts/coccinelle
 fi
-# EMBEDDED_FILENAME: hypercall.h must include <asm/xen/hypercall.h>, which
-# checkpatch takes for the file naming itself.
-for f in "${sources[@]}"; do
-	if out=$(cd "$top" && "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
-		--ignore EMBEDDED_FILENAME --file "$f" 2>&1) && [ -z "$out" ]; then
-		result pass "[static] checkpatch --strict: $f is clean"
-	else
-		result fail "[static] checkpatch --strict: $f:"
-		sed 's/^/#   /' <<<"$out"
-	fi
-done
+# 6.1's scripts, and 7.2's (tests/sid.sh), which know the newer kernel's rules.
+for sv in 6.1 7.2; do
+	cp_dir=$CACHE/checkpatch
+	[ "$sv" = 6.1 ] || cp_dir=$CACHE/checkpatch-$sv
+	# EMBEDDED_FILENAME: hypercall.h must include <asm/xen/hypercall.h>, which
+	# checkpatch takes for the file naming itself.
+	for f in "${sources[@]}"; do
+		if out=$(cd "$top" && "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
+			--ignore EMBEDDED_FILENAME --file "$f" 2>&1) && [ -z "$out" ]; then
+			result pass "[static] checkpatch --strict ($sv): $f is clean"
+		else
+			result fail "[static] checkpatch --strict ($sv): $f:"
+			sed 's/^/#   /' <<<"$out"
+		fi
+	done
 
-# coccicheck, MODE=report: every semantic patch that has a report mode and
-# needs no OCaml compiler.  Only findings in our files count; spatch's notes
-# about the semantic patches themselves do not.
-cocci=$(grep -L 'script:ocaml' $(find "$cp_dir/scripts/coccinelle" -name '*.cocci') |
-	xargs grep -l 'virtual report')
-for f in microcode_xen.c; do
-	found=$(cd "$top" && for c in $cocci; do
-		spatch -D report --very-quiet --no-show-diff --cocci-file "$c" "$f" 2>/dev/null
-	done | grep -E "^$f:[0-9]+")
-	if [ -z "$found" ]; then
-		result pass "[static] coccicheck ($(wc -w <<<"$cocci") semantic patches): $f is clean"
-	else
-		result fail "[static] coccicheck: $f:"
-		sed 's/^/#   /' <<<"$found"
-	fi
+	# coccicheck, MODE=report: every semantic patch that has a report mode and
+	# needs no OCaml compiler.  Only findings in our files count; spatch's notes
+	# about the semantic patches themselves do not.
+	cocci=$(grep -L 'script:ocaml' $(find "$cp_dir/scripts/coccinelle" -name '*.cocci') |
+		xargs grep -l 'virtual report')
+	for f in microcode_xen.c; do
+		found=$(cd "$top" && for c in $cocci; do
+			spatch -D report --very-quiet --no-show-diff --cocci-file "$c" "$f" 2>/dev/null
+		done | grep -E "^$f:[0-9]+")
+		if [ -z "$found" ]; then
+			result pass "[static] coccicheck ($sv, $(wc -w <<<"$cocci") semantic patches): $f is clean"
+		else
+			result fail "[static] coccicheck ($sv): $f:"
+			sed 's/^/#   /' <<<"$found"
+		fi
+	done
 done
 
 [ -n "${RUN_ALL:-}" ] || summary
