@@ -87,7 +87,7 @@ static struct device *mcx_cpu_root;
 /* The vendor file for this host's CPUs; empty for a vendor without files. */
 static char mcx_fw_file[MCX_FW_NAME_LEN];
 
-/* kzalloc_obj() is new in Linux 7.x; before it, the same is kzalloc(sizeof()). */
+/* Kernels without kzalloc_obj() (6.1, 6.12) get the same from kzalloc(). */
 #ifndef kzalloc_obj
 #define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
 #endif

@@ -44,7 +44,7 @@ in_sid() { unshare --mount --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT"
 
 setup() {
 	local t0=$SECONDS v
-	if [ -e "$SIDDIR/ready" ] && [ -e "$KDIR72/boot/vmlinuz-$(cat "$SIDDIR/ready")" ] &&
+	if [ -e "$SIDDIR/ready" ] && [ -e "$KDIR72/boot/vmlinuz-$(cat "$SIDDIR/ready")-amd64" ] &&
 	   [ -e "$CP72/scripts/checkpatch.pl" ]; then
 		log "sid chroot $SIDDIR is ready (kernel $(cat "$SIDDIR/ready"))"
 		return 0
