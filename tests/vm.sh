@@ -6,7 +6,7 @@
 # the module and tests/vm/lib.sh beside it, and leaves the serial log, which
 # holds Xen's lines and dom0's console, in OUT/serial.log.
 #
-#   --kernel 6.1|6.12       dom0 kernel (default 6.1)
+#   --kernel 6.1|6.12|7.2   dom0 kernel (default 6.1)
 #   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own
 #   --cpu MODEL             QEMU CPU model (default Skylake-Server)
 #   --xen-args "..."        extra Xen command line
