@@ -3,7 +3,8 @@
  * Late microcode loading for a Xen dom0.
  *
  * Under Xen, dom0 runs on virtual CPUs and the kernel's own microcode loader
- * stays off.  This driver gives back the interfaces that tools expect:
+ * cannot reach the physical CPUs.  This driver gives back the interfaces that
+ * tools expect:
  *
  *   /sys/devices/system/cpu/microcode/reload        write 1: load the vendor file
  *   /sys/devices/system/cpu/microcode/force_reload  the same, skipping Xen's
@@ -59,6 +60,8 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
+#include <xen/xen.h>
+
 #include <asm/processor.h>
 
 #include "microcode_xen.h"
@@ -81,16 +84,29 @@ MODULE_PARM_DESC(update_on_load,
 /* Serialises every update path; see "Synchronization" above. */
 static DEFINE_MUTEX(mcx_update_lock);
 
-/* /sys/devices/system/cpu/microcode */
+/*
+ * /sys/devices/system/cpu/microcode, in one of two ways (see
+ * mcx_native_loader()).  Alone, the driver makes the directory itself:
+ * mcx_kobj.  Shared, the directory is the kernel's own loader's attribute
+ * group on the cpu root device, held in mcx_cpu_root: reload and
+ * force_reload are merged into it and each xen_cpuN there is a link to the
+ * directory under the misc device (/sys/devices/virtual/misc/microcode).
+ */
 static struct kobject *mcx_kobj;
+static struct device *mcx_cpu_root;
 
 /* The vendor file for this host's CPUs; empty for a vendor without files. */
 static char mcx_fw_file[MCX_FW_NAME_LEN];
 
+/* Kernels without kzalloc_obj() (6.1, 6.12) get the same from kzalloc(). */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
+#endif
+
 /* Bounds the walk over Xen's physical CPU numbers. */
 #define MCX_MAX_PCPUS		16384
 
-/* A physical CPU's directory, /sys/devices/system/cpu/microcode/xen_cpuN. */
+/* A physical CPU's directory, /sys/devices/system/cpu/microcode/xen_cpuN (or its link). */
 struct mcx_pcpu {
 	struct kobject kobj;
 	struct list_head node;
@@ -598,6 +614,39 @@ static const struct attribute_group mcx_group = {
 };
 
 /*
+ * The same two files for the shared directory: there they belong to the cpu
+ * root device, whose sysfs operations call device attributes.
+ */
+static ssize_t mcx_dev_reload_store(struct device *dev, struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	return mcx_reload(buf, count, false);
+}
+
+static ssize_t mcx_dev_force_reload_store(struct device *dev, struct device_attribute *attr,
+					  const char *buf, size_t count)
+{
+	return mcx_reload(buf, count, true);
+}
+
+static struct device_attribute mcx_dev_reload_attr =
+	__ATTR(reload, 0200, NULL, mcx_dev_reload_store);
+static struct device_attribute mcx_dev_force_reload_attr =
+	__ATTR(force_reload, 0200, NULL, mcx_dev_force_reload_store);
+
+static struct attribute *mcx_shared_attrs[] = {
+	&mcx_dev_reload_attr.attr,
+	&mcx_dev_force_reload_attr.attr,
+	NULL
+};
+
+/* Merged into the kernel's group of this name on the cpu root device. */
+static const struct attribute_group mcx_shared_group = {
+	.name	= "microcode",
+	.attrs	= mcx_shared_attrs,
+};
+
+/*
  * /sys/devices/system/cpu/microcode/xen_cpuN: what Xen 4.18+ reports of
  * physical CPU N.  Older Xen cannot tell, and a read fails rather than show
  * a value nobody measured.  The errno for Xen's answer @ret:
@@ -696,18 +745,26 @@ static const struct kobj_type mcx_pcpu_ktype = {
 	.default_groups	= mcx_pcpu_groups,
 };
 
+/*
+ * In the driver's own directory xen_cpuN is a child of it.  A shared
+ * directory is an attribute group, which cannot hold a kobject: there the
+ * directory lives under the misc device and the group gets a link to it.
+ */
 static int mcx_add_pcpu(u32 cpu)
 {
+	struct kobject *parent = mcx_cpu_root ? &mcx_misc.this_device->kobj : mcx_kobj;
 	struct mcx_pcpu *pcpu;
 	int ret;
 
-	pcpu = kzalloc(sizeof(*pcpu), GFP_KERNEL);
+	pcpu = kzalloc_obj(*pcpu, GFP_KERNEL);
 	if (!pcpu)
 		return -ENOMEM;
 	pcpu->cpu = cpu;
 	pcpu->err = -ENODATA;	/* not asked yet */
-	ret = kobject_init_and_add(&pcpu->kobj, &mcx_pcpu_ktype, mcx_kobj,
-				   "xen_cpu%u", cpu);
+	ret = kobject_init_and_add(&pcpu->kobj, &mcx_pcpu_ktype, parent, "xen_cpu%u", cpu);
+	if (!ret && mcx_cpu_root)
+		ret = sysfs_add_link_to_group(&mcx_cpu_root->kobj, mcx_shared_group.name,
+					      &pcpu->kobj, kobject_name(&pcpu->kobj));
 	if (ret) {
 		kobject_put(&pcpu->kobj);
 		return ret;
@@ -722,6 +779,9 @@ static void mcx_remove_pcpus(void)
 
 	list_for_each_entry_safe(pcpu, tmp, &mcx_pcpus, node) {
 		list_del(&pcpu->node);
+		if (mcx_cpu_root)
+			sysfs_remove_link_from_group(&mcx_cpu_root->kobj, mcx_shared_group.name,
+						     kobject_name(&pcpu->kobj));
 		kobject_put(&pcpu->kobj);
 	}
 }
@@ -769,24 +829,51 @@ static struct device *mcx_get_cpu_root(void)
 }
 
 /*
- * Where the kernel's own loader is active, /sys/devices/system/cpu/microcode
- * is its directory; adding ours would clash (and sysfs would complain with a
- * stack trace), so step aside with a plain explanation instead.
+ * Whether the kernel's own loader has /sys/devices/system/cpu/microcode, and
+ * what that leaves to this driver: 0 and *share false, the directory is free;
+ * *share true, the driver adds its files to the kernel's directory; -EEXIST,
+ * the kernel's own loader is the one to use.
+ *
+ * In a Xen PV dom0 the kernel's loader never reaches the physical CPUs, and
+ * its early path, load_ucode_bsp(), runs only on the native boot path, never
+ * from xen_start_kernel().  Linux 6.1 then stays off (dis_ucode_ldr starts
+ * true and only load_ucode_bsp() clears it); 6.12 stays off where dom0's
+ * CPUID shows the hypervisor bit, which microcode_init() reads itself.
+ * Linux 7.2 reads that bit only in load_ucode_bsp(), into
+ * x86_hypervisor_present, so in a PV dom0 it stays false and
+ * microcode_init() comes up ("microcode: Current revision: 0x00000000"):
+ * the directory is there, and empty where the kernel is built without
+ * CONFIG_MICROCODE_LATE_LOADING, as Debian's are.  dis_ucode_ldr cannot
+ * stop it: the command line is parsed in load_ucode_bsp() too.  Nothing in
+ * that directory can load microcode, so this driver adds its files to it.
+ * With late loading built in, the kernel's reload is there: step aside.
  */
-static int mcx_check_native_loader(struct device *cpu_root)
+static int mcx_native_loader(struct device *cpu_root, bool *share)
 {
-	struct kernfs_node *kn;
+	struct kernfs_node *dir, *reload;
 
-	kn = kernfs_find_and_get(cpu_root->kobj.sd, "microcode");
-	if (!kn)
+	*share = false;
+	dir = kernfs_find_and_get(cpu_root->kobj.sd, "microcode");
+	if (!dir)
 		return 0;
-	kernfs_put(kn);
-	pr_err("not loaded: /sys/devices/system/cpu/microcode exists, so the kernel's own microcode loader is active; use it instead\n");
-	return -EEXIST;
+	reload = kernfs_find_and_get(dir, "reload");
+	kernfs_put(dir);
+	if (reload) {
+		kernfs_put(reload);
+		pr_err("not loaded: the kernel's own microcode loader offers late loading here (/sys/devices/system/cpu/microcode/reload exists); use it, have Xen load microcode at boot (its ucode= option), or boot a kernel built without CONFIG_MICROCODE_LATE_LOADING to use this driver\n");
+		return -EEXIST;
+	}
+	if (!xen_pv_domain()) {
+		pr_err("not loaded: /sys/devices/system/cpu/microcode exists, so the kernel's own microcode loader is active; use it instead\n");
+		return -EEXIST;
+	}
+	pr_info("the kernel's own microcode loader came up in this PV dom0 without late loading: adding reload, force_reload and xen_cpu* to its /sys/devices/system/cpu/microcode\n");
+	*share = true;
+	return 0;
 }
 
-/* The directory keeps its parent, /sys/devices/system/cpu, referenced. */
-static int mcx_add_sysfs(struct device *cpu_root)
+/* The driver's own directory keeps its parent, /sys/devices/system/cpu, referenced. */
+static int mcx_add_own_dir(struct device *cpu_root)
 {
 	int ret;
 
@@ -797,24 +884,48 @@ static int mcx_add_sysfs(struct device *cpu_root)
 	if (ret) {
 		kobject_put(mcx_kobj);
 		mcx_kobj = NULL;
-		return ret;
 	}
+	return ret;
+}
+
+/* The kernel's directory: the driver holds the cpu root device while it is in it. */
+static int mcx_add_shared(struct device *cpu_root)
+{
+	int ret;
+
+	ret = sysfs_merge_group(&cpu_root->kobj, &mcx_shared_group);
+	if (!ret)
+		mcx_cpu_root = get_device(cpu_root);
+	return ret;
+}
+
+static int mcx_add_sysfs(struct device *cpu_root, bool share)
+{
+	int ret;
+
+	ret = share ? mcx_add_shared(cpu_root) : mcx_add_own_dir(cpu_root);
+	if (ret)
+		return ret;
 	mcx_add_pcpus();
 	return 0;
 }
 
 static void mcx_remove_sysfs(void)
 {
-	if (!mcx_kobj)
-		return;
 	mcx_remove_pcpus();
-	sysfs_remove_group(mcx_kobj, &mcx_group);
-	kobject_put(mcx_kobj);
+	if (mcx_cpu_root) {
+		sysfs_unmerge_group(&mcx_cpu_root->kobj, &mcx_shared_group);
+		put_device(mcx_cpu_root);
+	} else if (mcx_kobj) {
+		sysfs_remove_group(mcx_kobj, &mcx_group);
+		kobject_put(mcx_kobj);
+	}
 }
 
 static int __init mcx_init(void)
 {
 	struct device *cpu_root;
+	bool share;
 	int ret;
 
 	if (!mcx_hv_initial_domain()) {
@@ -828,7 +939,7 @@ static int __init mcx_init(void)
 		return -ENODEV;
 	}
 
-	ret = mcx_check_native_loader(cpu_root);
+	ret = mcx_native_loader(cpu_root, &share);
 	if (ret)
 		goto put_cpu_root;
 
@@ -846,7 +957,7 @@ static int __init mcx_init(void)
 	 * that instant would outlive a module whose init failed.  Without
 	 * sysfs the device still works.
 	 */
-	ret = mcx_add_sysfs(cpu_root);
+	ret = mcx_add_sysfs(cpu_root, share);
 	put_device(cpu_root);
 	if (ret)
 		pr_err("cannot create /sys/devices/system/cpu/microcode (error %d): only /dev/cpu/microcode is available\n",

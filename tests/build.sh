@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build.sh KVER [MAKE ARGS...]: builds the module against a cached Debian
-# kernel's headers (KVER is 6.1 or 6.12) in build/KVER (build/KVER-fake with
+# kernel's headers (KVER is 6.1, 6.12 or 7.2) in build/KVER (build/KVER-fake with
 # MICROCODE_XEN_FAKE_HV=y: the test build, tests/fake_hv.h), and the static
 # test helper in build/mcxio.  An external module builds in its own folder, so each
 # kernel gets a copy of the sources.
@@ -13,7 +13,6 @@ kver=$1
 shift
 top=$(cd "$here/.." && pwd)
 out=$top/build/$kver${MICROCODE_XEN_FAKE_HV:+-fake}
-kdir=$(kdir_of "$kver")
 mkdir -p "$out"
 # Several test runs may build at once: one at a time per folder.
 exec 9>"$out.lock"
@@ -23,7 +22,12 @@ if [ -n "${MICROCODE_XEN_FAKE_HV:-}" ]; then
 	mkdir -p "$out/tests"
 	cp "$top"/tests/fake_hv.h "$out/tests/"
 fi
-make -s -C "$out" KDIR="$kdir" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
+if [ "$kver" = 7.2 ]; then
+	# Only sid's compiler builds for 7.2: in the sid chroot (tests/sid.sh).
+	"$here/sid.sh" build "$out" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
+else
+	make -s -C "$out" KDIR="$(kdir_of "$kver")" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
+fi
 if [ ! "$top/build/mcxio" -nt "$here/tools/mcxio.c" ]; then
 	gcc -static -O2 -Wall -Wextra -o "$top/build/mcxio.$$" "$here/tools/mcxio.c"
 	mv "$top/build/mcxio.$$" "$top/build/mcxio"

@@ -230,6 +230,12 @@ for k in 6.1 6.12; do
 	FAKE=y run_case "seam-$k" "$k" none seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 done
 FAKE=y run_case "native-6.12" 6.12 none native --cpu Skylake-Server,-hypervisor
+# Debian sid's 7.2 (tests/sid.sh), whose own loader comes up in a PV dom0.
+run_case "intel-7.2-xen4.20" 7.2 4.20 dom0 "${intel[@]}"
+VENDOR=amd run_case "amd-7.2-xen4.20" 7.2 4.20 dom0 --cpu EPYC "${amd[@]}" --xen-args "$amd_xen"
+run_case "bare-7.2" 7.2 none bare
+FAKE=y run_case "seam-7.2" 7.2 none seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+FAKE=y run_case "native-7.2" 7.2 none native --cpu Skylake-Server,-hypervisor
 # Xen's digest check on: a patch it has no digest for is no match.
 VENDOR=amd run_case "amd-digest-6.1-xen4.20" 6.1 4.20 digest --cpu EPYC "${amd[@]}" \
 	--xen-args "max_cstate=0"

@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 host_tools() {
 	local want=(qemu-system-x86 cpio xz-utils zstd python3 sparse coccinelle dwarves gcc make
-		    libc6-dev linux-source-6.1 bc libelf-dev)
+		    libc6-dev linux-source-6.1 bc libelf-dev debootstrap)
 	local missing=()
 	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
@@ -114,6 +114,8 @@ fix_headers() { # ROOT
 
 main() {
 	host_tools
+	# Debian sid's 7.2: its own chroot and cache key (tests/sid.sh).
+	"$here/sid.sh" setup
 	if [ -e "$CACHE/ready" ] && [ "$(cat "$CACHE/ready")" = "$SETUP_VERSION" ]; then
 		log "cache $CACHE is complete; nothing to download"
 		return 0

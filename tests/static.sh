@@ -3,7 +3,8 @@
 #
 # static.sh: the static gates, on every supported kernel: a W=1 C=1 (sparse)
 # build that must print no warning, checkpatch.pl --strict and coccicheck's
-# semantic patches in report mode, both from Debian's linux-source package.
+# semantic patches in report mode, both from Debian's linux-source packages
+# of 6.1 and 7.2 (tests/sid.sh), which know each kernel's rules.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -11,7 +12,7 @@ top=$(cd "$here/.." && pwd)
 sources=(microcode_xen.c microcode_xen.h hypercall.h tests/fake_hv.h)
 
 # The module, and the test build with the stand-in (tests/fake_hv.h).
-for k in 6.1 6.12; do
+for k in 6.1 6.12 7.2; do
 	for fake in "" y; do
 		what="W=1 C=1 build${fake:+ (test build)} against $k"
 		rm -rf "$top/build/$k${fake:+-fake}"
@@ -39,45 +40,49 @@ if [ ! -d "$cp_dir/scripts/coccinelle" ]; then
 		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch linux-source-6.1/scripts/coccinelle
 fi
-# EMBEDDED_FILENAME: hypercall.h must include <asm/xen/hypercall.h>, which
-# checkpatch takes for the file naming itself.
-for f in "${sources[@]}"; do
-	if out=$(cd "$top" && "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
-		--ignore EMBEDDED_FILENAME --file "$f" 2>&1) && [ -z "$out" ]; then
-		result pass "[static] checkpatch --strict: $f is clean"
-	else
-		result fail "[static] checkpatch --strict: $f:"
-		sed 's/^/#   /' <<<"$out"
-	fi
-done
-
-# coccicheck, MODE=report: every semantic patch that has a report mode and
-# needs no OCaml compiler.  Only findings in our files count; spatch's notes
-# about the semantic patches themselves do not.
-cocci=$(grep -L 'script:ocaml' $(find "$cp_dir/scripts/coccinelle" -name '*.cocci') |
-	xargs grep -l 'virtual report')
-# A semantic patch that spatch cannot run (exit status not 0) fails too:
-# a broken spatch would otherwise read as a clean file.
-command -v spatch > /dev/null || result fail "[static] coccicheck: spatch is not installed"
-[ "$(wc -w <<<"$cocci")" -ge 50 ] ||
-	result fail "[static] coccicheck: only $(wc -w <<<"$cocci") semantic patches found (70 expected)"
-for f in microcode_xen.c; do
-	found= broken= hits=
-	for c in $cocci; do
-		if ! out=$(cd "$top" && spatch -D report --very-quiet --no-show-diff \
-				--cocci-file "$c" "$f" 2>&1); then
-			broken+="${c##*/coccinelle/} "
+for sv in 6.1 7.2; do
+	cp_dir=$CACHE/checkpatch
+	[ "$sv" = 6.1 ] || cp_dir=$CACHE/checkpatch-$sv
+	# EMBEDDED_FILENAME: hypercall.h must include <asm/xen/hypercall.h>, which
+	# checkpatch takes for the file naming itself.
+	for f in "${sources[@]}"; do
+		if out=$(cd "$top" && "$cp_dir/scripts/checkpatch.pl" --strict --no-tree --quiet \
+			--ignore EMBEDDED_FILENAME --file "$f" 2>&1) && [ -z "$out" ]; then
+			result pass "[static] checkpatch --strict ($sv): $f is clean"
+		else
+			result fail "[static] checkpatch --strict ($sv): $f:"
+			sed 's/^/#   /' <<<"$out"
 		fi
-		hits=$(grep -E "^$f:[0-9]+" <<<"$out") && found+="$hits"$'\n'
 	done
-	if [ -n "$broken" ]; then
-		result fail "[static] coccicheck: spatch failed on: $broken"
-	elif [ -z "$found" ]; then
-		result pass "[static] coccicheck ($(wc -w <<<"$cocci") semantic patches): $f is clean"
-	else
-		result fail "[static] coccicheck: $f:"
-		sed 's/^/#   /' <<<"$found"
-	fi
+
+	# coccicheck, MODE=report: every semantic patch that has a report mode and
+	# needs no OCaml compiler.  Only findings in our files count; spatch's notes
+	# about the semantic patches themselves do not.
+	cocci=$(grep -L 'script:ocaml' $(find "$cp_dir/scripts/coccinelle" -name '*.cocci') |
+		xargs grep -l 'virtual report')
+	# A semantic patch that spatch cannot run (exit status not 0) fails too:
+	# a broken spatch would otherwise read as a clean file.
+	command -v spatch > /dev/null || result fail "[static] coccicheck ($sv): spatch is not installed"
+	[ "$(wc -w <<<"$cocci")" -ge 50 ] ||
+		result fail "[static] coccicheck ($sv): only $(wc -w <<<"$cocci") semantic patches found (70 expected)"
+	for f in microcode_xen.c; do
+		found= broken= hits=
+		for c in $cocci; do
+			if ! out=$(cd "$top" && spatch -D report --very-quiet --no-show-diff \
+					--cocci-file "$c" "$f" 2>&1); then
+				broken+="${c##*/coccinelle/} "
+			fi
+			hits=$(grep -E "^$f:[0-9]+" <<<"$out") && found+="$hits"$'\n'
+		done
+		if [ -n "$broken" ]; then
+			result fail "[static] coccicheck ($sv): spatch failed on: $broken"
+		elif [ -z "$found" ]; then
+			result pass "[static] coccicheck ($sv, $(wc -w <<<"$cocci") semantic patches): $f is clean"
+		else
+			result fail "[static] coccicheck ($sv): $f:"
+			sed 's/^/#   /' <<<"$found"
+		fi
+	done
 done
 
 script_end

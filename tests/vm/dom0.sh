@@ -26,8 +26,25 @@ cpuid_sig() {
 	fi
 }
 
+# Linux 7.2's own loader comes up in a PV dom0 with an empty $MC (no late
+# loading): the driver then adds its files to the kernel's directory.
+shared=
+if [ -d $MC ]; then
+	shared=y
+	kernel_files=$(ls $MC)
+	check "the kernel's own loader came up in this PV dom0 (its log says so)" \
+		sh -c 'dmesg | grep -q "microcode: Current revision"'
+	check "its $MC has no reload: no late loading in this kernel" test ! -e $RELOAD
+fi
+
 step load
 expect "insmod in dom0 succeeds" OK mcxio insmod $MOD
+if [ -n "$shared" ]; then
+	logged "the driver says it shares the kernel's directory" \
+		"came up in this PV dom0 without late loading: adding reload, force_reload and xen_cpu\* to its"
+	check "xen_cpu0 in $MC is a link to the misc device's xen_cpu0" \
+		test "$(readlink -f $MC/xen_cpu0)" = /sys/devices/virtual/misc/microcode/xen_cpu0
+fi
 check "reload is there, write-only (0200)" test "$(stat -c %a $RELOAD)" = 200
 check "force_reload is there, write-only (0200)" test "$(stat -c %a $FORCE)" = 200
 check "/dev/cpu/microcode is char 10:184, mode 0600" \
@@ -186,7 +203,11 @@ rmdir $FW
 
 step unload
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
-check "/sys/devices/system/cpu/microcode is gone" test ! -e $MC
+if [ -n "$shared" ]; then
+	check "the kernel's $MC is left as it was ('$kernel_files')" test "$(ls $MC)" = "$kernel_files"
+else
+	check "/sys/devices/system/cpu/microcode is gone" test ! -e $MC
+fi
 check "/dev/cpu/microcode is gone" test ! -e $DEV
 
 step load-no-update
