@@ -18,6 +18,16 @@ if [ -e /sys/devices/system/cpu/microcode/reload ]; then
 		say "reload error: $err"
 	fi
 	dmesg | grep 'microcode_xen' | tail -n 3 | sed 's/^/MCXPROBE dmesg: /' > /dev/console
+	# The opt-in late load: a microcode package's files changed (the
+	# trigger fires), first with the default (off), then switched on.
+	late() {
+		dpkg-trigger --no-await /lib/firmware/intel-ucode &&
+			dpkg --triggers-only microcode-xen-dkms 2>&1 | grep 'microcode-xen:' | head -n 1
+	}
+	say "late-load off: $(late)"
+	sed -i 's/^MICROCODE_XEN_LATE_LOAD=.*/MICROCODE_XEN_LATE_LOAD=yes/' /etc/default/microcode-xen
+	say "late-load on: $(late)"
+	sed -i 's/^MICROCODE_XEN_LATE_LOAD=.*/MICROCODE_XEN_LATE_LOAD=no/' /etc/default/microcode-xen
 fi
 # Errors of our unit, modprobe or DKMS; and, apart, the module's own kernel
 # lines at error level (Xen's refusals: under emulation every update fails).
