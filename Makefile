@@ -4,6 +4,8 @@
 # make KDIR=/path        build against another kernel's headers or build tree
 # make check             set up and run all tests (tests/README)
 # make demo              set up, boot Xen in a VM, load the module, reload
+# make deb               Debian source and binary package (microcode-xen-dkms) in build/deb
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 all: modules
@@ -20,4 +22,15 @@ check:
 demo:
 	@tests/demo.sh
 
-.PHONY: all modules clean install check demo
+# Built from a copy of the tracked files (all files outside git), so that
+# build outputs and local clutter never reach the source package.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/microcode-xen-$(VERSION)
+	if git rev-parse --git-dir >/dev/null 2>&1; then git ls-files -z; \
+	else find . -path ./build -prune -o -type f -print0; fi | \
+		tar --null -T - -cf - | tar -C build/deb/microcode-xen-$(VERSION) -xf -
+	cd build/deb/microcode-xen-$(VERSION) && dpkg-buildpackage -us -uc
+	@ls build/deb/*.deb build/deb/*.dsc
+
+.PHONY: all modules clean install check demo deb

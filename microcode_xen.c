@@ -989,3 +989,5 @@ module_exit(mcx_exit);
 
 MODULE_DESCRIPTION("Late microcode loading for a Xen dom0 through the hypervisor");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MCX_VERSION);
+MODULE_AUTHOR("microcode_xen developers <microcode-xen@localhost>");

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# dracut module: microcode_xen.ko and the vendor microcode files, so that a
+# Xen dom0 sends the microcode to Xen before the root fs is mounted.
+
+# Included by default (also host-only) unless /etc/default/microcode-xen
+# says no, or the module is not built for this kernel.
+check() {
+	. /usr/share/microcode-xen/functions
+	[ "$(mcx_setting MICROCODE_XEN_LOAD yes yes no)" = yes ] || return 255
+	[ "$(mcx_setting MICROCODE_XEN_INITRAMFS auto auto no)" = auto ] || return 255
+	if ! modinfo -k "$kernel" microcode_xen >/dev/null 2>&1; then
+		dwarn "microcode-xen: microcode_xen is not built for kernel $kernel (are linux-headers-$kernel and dkms installed?): not added"
+		return 255
+	fi
+	return 0
+}
+
+depends() {
+	return 0
+}
+
+installkernel() {
+	hostonly='' instmods microcode_xen
+}
+
+install() {
+	local f
+	. /usr/share/microcode-xen/functions
+	for f in $(mcx_fw_files); do
+		inst_simple "$f"
+	done
+	inst_hook pre-udev 10 "$moddir/microcode-xen.sh"
+}

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# distro.sh: the package on installed Debian systems.  Builds
+# microcode-xen-dkms (make deb) and lints it; installs it into debootstrapped
+# systems (cached under $CACHE/distro); boots each, with its own kernel,
+# initramfs and root disk, under real Xen in QEMU and without Xen; then
+# tries a second kernel, bad input and a purge in the system's chroot.
+#   bookworm: initramfs-tools, Debian's 6.1, Xen 4.17
+#   trixie:   dracut, Debian's 6.12, Xen 4.20
+# Usage: tests/distro.sh [bookworm|trixie ...]   (default: both)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/distro/base.sh"
+top=$(cd "$here/.." && pwd)
+out=$top/build/distro
+mkdir -p "$out"
+[ -e "$CACHE/env" ] || die "no cache: run tests/setup.sh first"
+. "$CACHE/env"
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie)
+
+# The emulated CPU has the host's vendor: the initramfs of a system built in
+# a chroot holds the files of the build machine's CPU vendor.
+case $(sed -n 's/^vendor_id[[:space:]]*: *//p' /proc/cpuinfo | head -n 1) in
+AuthenticAMD)
+	cpu=EPYC fw=amd-ucode/microcode_amd_fam17h.bin
+	# MWAIT idle faults under TCG; Xen would not try a patch it has no
+	# digest for.
+	xen_cpu_args="max_cstate=0 ucode=digest-check=0" ;;
+*)
+	cpu=Skylake-Server fw=intel-ucode/06-55-04 xen_cpu_args="" ;;
+esac
+
+mounted=()
+cleanup() { local r; for r in "${mounted[@]}"; do umount_all "$r"; done; }
+trap cleanup EXIT
+
+ok() { result pass "[distro] $*"; }
+bad() { result fail "[distro] $*"; }
+# verdict DESC: pass if the command just before succeeded
+verdict() { if [ $? -eq 0 ]; then ok "$1"; else bad "$1"; fi; }
+check() { # DESC COMMAND...: pass if the command succeeds
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+took() { log "$1 took $(($SECONDS - $2)) s"; echo "$1 $(($SECONDS - $2))" >> "$out/times"; }
+# has FILE ERE: FILE has a line matching ERE
+has() { grep -Eq -- "$2" "$1"; }
+# first LOG ERE: line number of the first match, or a number past any line
+first() { grep -nE -m1 -- "$2" "$1" | cut -d: -f1 | grep . || echo 999999999; }
+
+build_deb() {
+	local t=$SECONDS lint
+	if ! make -C "$top" deb >"$out/deb.log" 2>&1; then
+		bad "make deb builds the package (see $out/deb.log)"
+		tail -n 20 "$out/deb.log" | sed 's/^/#   /'
+		return 1
+	fi
+	took "package build" "$t"
+	deb=$(compgen -G "$top/build/deb/microcode-xen-dkms_*_all.deb" | head -n1)
+	dsc=$(compgen -G "$top/build/deb/microcode-xen_*.dsc" | head -n1)
+	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+	if [ -n "$deb" ] && [ -n "$dsc" ] && [[ $deb == *"_${version}_all.deb" ]]; then
+		ok "make deb builds microcode-xen-dkms $version (.deb and .dsc)"
+	else
+		bad "make deb builds microcode-xen-dkms $version (.deb and .dsc)"
+		return 1
+	fi
+	lint=$(lintian "$deb" "$dsc" 2>&1 | grep -v 'running with root privileges')
+	if [ -z "$(grep -E '^[EW]: ' <<<"$lint")" ] && lintian -q "$deb" "$dsc" >/dev/null 2>&1; then
+		ok "lintian: no error and no warning on the .deb and the .dsc"
+	else
+		bad "lintian: no error and no warning on the .deb and the .dsc:"
+		sed 's/^/#   /' <<<"$lint"
+	fi
+}
+
+# The package installed into a copy of the cached base.
+install_pkg() { # SUITE ROOT
+	local suite=$1 root=$2 kver log=$out/$1/install.log
+	in_root "$root" apt-get install -y "/tmp/$(basename "$deb")" >"$log" 2>&1
+	local rc=$?
+	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
+	check "$suite: apt install ./microcode-xen-dkms_${version}_all.deb succeeds" [ $rc -eq 0 ]
+	check "$suite: DKMS built and installed microcode-xen $version for $kver" \
+		grep -Fxq "microcode-xen/$version, $kver, x86_64: installed" <(in_root "$root" dkms status)
+	check "$suite: the installed module's version is $version, signed with DKMS's key" \
+		[ "$(in_root "$root" modinfo -k "$kver" -F version microcode_xen)/$(in_root "$root" modinfo -k "$kver" -F signer microcode_xen)" = "$version/DKMS module signing key" ]
+	[ $rc -eq 0 ] || { tail -n 20 "$log" | sed 's/^/#   /'; return 1; }
+}
+
+# list_initrd ROOT KVER: the files in that kernel's initramfs
+list_initrd() {
+	if [ -x "$1/usr/bin/lsinitrd" ]; then
+		in_root "$1" lsinitrd "/boot/initrd.img-$2" 2>/dev/null | awk '{print $NF}'
+	else
+		in_root "$1" lsinitramfs "/boot/initrd.img-$2"
+	fi
+}
+
+make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
+	local t=$SECONDS root=$2
+	install -m 0755 "$here/distro/probe.sh" "$root/usr/local/sbin/mcx-probe"
+	install -m 0644 "$here/distro/mcx-probe.service" "$root/etc/systemd/system/"
+	mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+	ln -sf /etc/systemd/system/mcx-probe.service "$root/etc/systemd/system/multi-user.target.wants/"
+	umount_all "$root"
+	rm -f "$out/$1/disk.img"
+	truncate -s 4G "$out/$1/disk.img"
+	mkfs.ext4 -q -F -d "$root" "$out/$1/disk.img" || { bad "$1: mkfs.ext4 -d makes the disk"; return 1; }
+	mount_all "$root"
+	took "$1 disk image" "$t"
+}
+
+boot() { # SUITE XEN|none: boot the disk; serial log in $out/SUITE/boot-XEN.log
+	local suite=$1 xen=$2 t=$SECONDS kver root=$out/$1/root rc=0
+	local log=$out/$suite/boot-$xen.log qemu
+	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
+	cp "$root/boot/vmlinuz-$kver" "$root/boot/initrd.img-$kver" "$out/$suite/"
+	qemu=(qemu-system-x86_64 -machine q35 -accel tcg -smp 2 -m 2048 -nographic -no-reboot
+	      -monitor none -serial "file:$log" -drive "file=$out/$suite/disk.img,format=raw,if=virtio")
+	if [ "$xen" = none ]; then
+		qemu+=(-cpu "$cpu" -kernel "$out/$suite/vmlinuz-$kver" -initrd "$out/$suite/initrd.img-$kver"
+		       -append "root=/dev/vda rw console=ttyS0 panic=-1")
+	else
+		[ -e "$CACHE/xen-$xen/xen" ] ||
+			zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
+		qemu+=(-cpu "$cpu" -kernel "$CACHE/xen-$xen/xen"
+		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_cpu_args"
+		       -initrd "$out/$suite/vmlinuz-$kver root=/dev/vda rw console=hvc0 earlyprintk=xen panic=-1,$out/$suite/initrd.img-$kver")
+	fi
+	log "$suite: booting $kver $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen") (a few minutes under TCG)"
+	rm -f "$log"
+	timeout 900 "${qemu[@]}" </dev/null >"$out/$suite/qemu-$xen.out" 2>&1 || rc=$?
+	took "$suite boot ($xen)" "$t"
+	check "$suite: the boot $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen") ran to the probe's end (QEMU status $rc)" \
+		has "$log" "MCXPROBE done"
+	if grep -nE 'Oops|BUG:|WARNING: CPU:|cut here|Call Trace|blocked for more than' "$log" | grep -v MCXPROBE | head -n 5 | sed 's/^/#   /' | grep .; then
+		bad "$suite ($xen): the log holds a kernel Oops, BUG, WARNING or hung task"
+	fi
+}
+
+check_xen_boot() { # SUITE XEN
+	local suite=$1 xen=$2 log=$out/$1/boot-$2.log root=$out/$1/root revs mod mnt upd
+	revs=$(python3 "$here/distro/ucode_revs.py" "$root/lib/firmware/$fw"* | paste -sd'|')
+	mod=$(first "$log" 'microcode_xen: vendor file')
+	upd=$(first "$log" "update rev 0x[0-9a-f]+ to 0x0*($revs) ")
+	mnt=$(first "$log" 'EXT4-fs \(vda\): mounted filesystem')
+	[ "$mod" -lt "$mnt" ] && [ "$mnt" -lt 999999999 ]
+	verdict "$suite/Xen $xen: microcode_xen loaded before the root fs was mounted (log lines $mod < $mnt)"
+	check "$suite/Xen $xen: Xen tried $fw from the initramfs before the root mount (a revision of that file, line $upd)" \
+		[ "$upd" -lt "$mnt" ]
+	check "$suite/Xen $xen: /sys/devices/system/xen_cpu marks the dom0" has "$log" "MCXPROBE dom0 yes"
+	check "$suite/Xen $xen: in dom0 the module is loaded" has "$log" "MCXPROBE module loaded"
+	# Emulated CPUs never change revision: Xen's apply fails (EIO, or
+	# EBUSY with several CPUs), the proof that the whole file reached it.
+	check "$suite/Xen $xen: echo 1 > reload answers with Xen's verdict" \
+		has "$log" "MCXPROBE reload (ok|error: .*(I/O error|Input/output error|Device or resource busy))"
+	check "$suite/Xen $xen: a microcode package trigger sends nothing by default" \
+		has "$log" "MCXPROBE late-load off:[[:space:]]*\$"
+	check "$suite/Xen $xen: with MICROCODE_XEN_LATE_LOAD=yes the trigger sends the file, Xen's verdict reported" \
+		has "$log" "MCXPROBE late-load on: (microcode-xen: sent the new microcode file to Xen|W: microcode-xen: Xen did not take the new microcode)"
+	# Exactly three attempts: the initramfs, the reload, the late load.
+	check "$suite/Xen $xen: Xen tried the file three times: initramfs, reload, late load (not the trigger while off)" \
+		[ "$(grep -cE "update rev 0x[0-9a-f]+ to 0x0*($revs) " "$log")" -eq 3 ]
+	check "$suite/Xen $xen: microcode-xen.service is active, nothing failed" \
+		has "$log" "MCXPROBE unit active condition=yes result=success"
+	check "$suite/Xen $xen: no error from our units, modprobe or DKMS in the journal" \
+		has "$log" "MCXPROBE journal-errors 0"
+	grep 'MCXPROBE \(journal\|failed\|reload\|dmesg\|kernel-error\|late-load [a-z]*\):' "$log" | sed 's/^/#   /'
+}
+
+check_bare_boot() { # SUITE
+	local log=$out/$1/boot-none.log
+	check "$1/no Xen: no /sys/devices/system/xen_cpu" has "$log" "MCXPROBE dom0 no"
+	check "$1/no Xen: the module is not loaded" has "$log" "MCXPROBE module absent"
+	check "$1/no Xen: microcode-xen.service is skipped by its condition, not failed" \
+		has "$log" "MCXPROBE unit inactive condition=no result=success"
+	check "$1/no Xen: no error from our units, modprobe or DKMS in the journal" \
+		has "$log" "MCXPROBE journal-errors 0"
+	check "$1/no Xen: no kernel error of microcode_xen" has "$log" "MCXPROBE kernel-errors 0"
+	check "$1/no Xen: nothing of ours on the console" \
+		bash -c "! grep -v MCXPROBE '$log' | grep -qiE 'microcode_xen|microcode-xen'"
+	grep 'MCXPROBE \(journal\|failed\):' "$log" | sed 's/^/#   /'
+}
+
+# Bad input, a second kernel and the purge, in the chroot of the system.
+chroot_checks() { # SUITE ROOT KVER
+	local suite=$1 root=$2 kver=$3 o rc k2
+	# A broken default file: a warning, the default, a working initramfs.
+	cp "$root/etc/default/microcode-xen" "$out/$suite/default.saved"
+	printf 'MICROCODE_XEN_INITRAMFS=sometimes\n((( not shell\n' >> "$root/etc/default/microcode-xen"
+	if [ -x "$root/usr/bin/lsinitrd" ]; then
+		o=$(in_root "$root" dracut -f "/boot/initrd.img-$kver" "$kver" 2>&1)
+	else
+		o=$(in_root "$root" update-initramfs -u -k "$kver" 2>&1)
+	fi
+	rc=$?
+	[ $rc -eq 0 ] && [ "$(grep -c 'MICROCODE_XEN_INITRAMFS=sometimes is not one of: auto no; using auto' <<<"$o")" -ge 1 ] &&
+		has <(list_initrd "$root" "$kver") 'microcode_xen\.ko'
+	verdict "$suite: a bad value in /etc/default/microcode-xen gives a one-line warning and the default"
+	grep 'microcode-xen' <<<"$o" | sort -u | sed 's/^/#   /'
+	cp "$out/$suite/default.saved" "$root/etc/default/microcode-xen"
+
+	# No microcode packages: a clear message, the module still goes in.
+	o=$(in_root "$root" apt-get purge -y intel-microcode amd64-microcode 2>&1); rc=$?
+	[ -x "$root/usr/bin/lsinitrd" ] && o+=$(in_root "$root" dracut -f "/boot/initrd.img-$kver" "$kver" 2>&1)
+	[ $rc -eq 0 ] && grep -q 'no microcode file for this CPU under /lib/firmware/.* (install intel-microcode or amd64-microcode)' <<<"$o" &&
+		has <(list_initrd "$root" "$kver") 'microcode_xen\.ko'
+	verdict "$suite: without microcode packages: a clear message, the removal succeeds, the module stays in the initramfs"
+	grep 'microcode-xen' <<<"$o" | sort -u | sed 's/^/#   /'
+
+	if [ "$suite" = bookworm ]; then
+		# A second kernel without its headers: DKMS cannot build, the
+		# kernel installs, the hook says why the module is missing.
+		k2=$K612-amd64
+		o=$(in_root "$root" apt-get install -y "linux-image-$k2" 2>&1); rc=$?
+		[ $rc -eq 0 ] && grep -q "microcode_xen is not built for kernel $k2 (are linux-headers-$k2 and dkms installed?)" <<<"$o"
+		verdict "$suite: a kernel without headers installs; the hook says why microcode_xen is not in its initramfs"
+		grep -iE 'microcode-xen|dkms|headers' <<<"$o" | sort -u | head -n 8 | sed 's/^/#   /'
+		# Its headers: DKMS builds the module for it by itself.
+		o=$(in_root "$root" apt-get install -y "linux-headers-$k2" 2>&1); rc=$?
+		[ $rc -eq 0 ] && [ -e "$root/lib/modules/$k2/updates/dkms/microcode_xen.ko" ] &&
+			grep -Fxq "microcode-xen/$version, $k2, x86_64: installed" <(in_root "$root" dkms status)
+		verdict "$suite: installing the second kernel's headers makes DKMS build microcode_xen for $k2"
+		in_root "$root" update-initramfs -u -k "$k2" >/dev/null 2>&1
+		check "$suite: the next update-initramfs puts it into $k2's initramfs" \
+			has <(list_initrd "$root" "$k2") 'microcode_xen\.ko'
+	fi
+
+	# Purge: nothing of ours is left, in files or in any initramfs.
+	o=$(in_root "$root" apt-get purge -y microcode-xen-dkms 2>&1); rc=$?
+	check "$suite: apt purge microcode-xen-dkms succeeds" [ $rc -eq 0 ]
+	local left k
+	left=$(cd "$root" && find etc usr lib var/lib/dkms boot -path '*microcode[-_]xen*' 2>/dev/null)
+	for k in "$root"/boot/initrd.img-*; do
+		k=${k##*/initrd.img-}
+		list_initrd "$root" "$k" | grep -E 'microcode[-_]xen|firmware/(amd|intel)-ucode' | sed "s|^|initrd $k: |"
+	done > "$out/$suite/initrd-left"
+	[ -z "$left" ] && [ ! -s "$out/$suite/initrd-left" ] &&
+		! in_root "$root" dpkg-query -W microcode-xen-dkms >/dev/null 2>&1
+	verdict "$suite: after the purge no module, hook, config file or initramfs content of ours is left"
+	{ echo "$left"; cat "$out/$suite/initrd-left"; } | grep . | head -n 10 | sed 's/^/#   /'
+}
+
+suite_test() { # SUITE XEN
+	local suite=$1 xen=$2 base root t kver
+	t=$SECONDS
+	base=$(base_dir "$suite") || { bad "$suite: debootstrap the base system"; return 1; }
+	took "$suite base (cached after the first run)" "$t"
+	root=$out/$suite/root
+	umount_all "$root" 2>/dev/null
+	rm -rf "$out/$suite"
+	mkdir -p "$out/$suite"
+	t=$SECONDS
+	cp -a "$base" "$root"
+	cp "$deb" "$root/tmp/"
+	mount_all "$root"
+	mounted+=("$root")
+	install_pkg "$suite" "$root" || return 1
+	took "$suite install" "$t"
+	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
+	list_initrd "$root" "$kver" > "$out/$suite/initrd.list"
+	check "$suite: the initramfs of $kver holds microcode_xen.ko" has "$out/$suite/initrd.list" 'microcode_xen\.ko'
+	check "$suite: the initramfs of $kver holds $fw" has "$out/$suite/initrd.list" "firmware/$fw\$"
+	check "$suite: the initramfs holds no *.initramfs vendor file" \
+		bash -c "! grep -q 'ucode/.*\.initramfs\$' '$out/$suite/initrd.list'"
+	make_disk "$suite" "$root" || return 1
+	boot "$suite" "$xen" && check_xen_boot "$suite" "$xen"
+	boot "$suite" none && check_bare_boot "$suite"
+	t=$SECONDS
+	chroot_checks "$suite" "$root" "$kver"
+	took "$suite chroot checks" "$t"
+}
+
+# All in one function: bash reads a script as it runs it, a function whole.
+main() {
+	local t0=$SECONDS s
+	: > "$out/times"
+	if build_deb; then
+		for s in "${suites[@]}"; do
+			case $s in
+			bookworm) suite_test bookworm 4.17 ;;
+			trixie) suite_test trixie 4.20 ;;
+			*) bad "unknown suite $s" ;;
+			esac
+		done
+	fi
+	took "distro.sh" "$t0"
+	[ -n "${RUN_ALL:-}" ] || summary
+}
+main; exit
