@@ -222,4 +222,8 @@ check "the interfaces stay for a later reload" test -e $RELOAD -a -e $DEV
 cp /tmp/fw.orig $FW
 expect_one "after the file is restored, reload reaches Xen again" "$APPLY" mcxio write $RELOAD 1
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
+if [ -n "$shared" ]; then
+	check "after three loads and unloads the kernel's $MC is as it was ('$kernel_files')" \
+		test "$(ls $MC)" = "$kernel_files"
+fi
 finish
