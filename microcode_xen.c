@@ -831,7 +831,7 @@ static struct device *mcx_get_cpu_root(void)
 /*
  * Whether the kernel's own loader has /sys/devices/system/cpu/microcode, and
  * what that leaves to this driver: 0 and *share false, the directory is free;
- * *share true, the driver adds its files to the kernel's directory; -EEXIST,
+ * *share true, the driver adds its files to the kernel's directory; -EBUSY,
  * the kernel's own loader is the one to use.
  *
  * In a Xen PV dom0 the kernel's loader never reaches the physical CPUs, and
@@ -861,11 +861,11 @@ static int mcx_native_loader(struct device *cpu_root, bool *share)
 	if (reload) {
 		kernfs_put(reload);
 		pr_err("not loaded: the kernel's own microcode loader offers late loading here (/sys/devices/system/cpu/microcode/reload exists); use it, have Xen load microcode at boot (its ucode= option), or boot a kernel built without CONFIG_MICROCODE_LATE_LOADING to use this driver\n");
-		return -EEXIST;
+		return -EBUSY;
 	}
 	if (!xen_pv_domain()) {
 		pr_err("not loaded: /sys/devices/system/cpu/microcode exists, so the kernel's own microcode loader is active; use it instead\n");
-		return -EEXIST;
+		return -EBUSY;
 	}
 	pr_info("the kernel's own microcode loader came up in this PV dom0 without late loading: adding reload, force_reload and xen_cpu* to its /sys/devices/system/cpu/microcode\n");
 	*share = true;
@@ -947,6 +947,9 @@ static int __init mcx_init(void)
 	if (ret) {
 		pr_err("not loaded: cannot register /dev/cpu/microcode (misc minor %d): error %d\n",
 		       MCX_MISC_MINOR, ret);
+		/* The minor is taken: EBUSY would read as the refusal above. */
+		if (ret == -EBUSY)
+			ret = -EADDRINUSE;
 		goto put_cpu_root;
 	}
 
