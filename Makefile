@@ -4,6 +4,7 @@
 # make KDIR=/path        build against another kernel's headers or build tree
 # make check             set up and run all tests (tests/README)
 # make demo              set up, boot Xen in a VM, load the module, reload
+# make bench             time the update paths against their limits and xen-ucode (BENCHMARKS.md)
 # make deb               Debian source and binary package (microcode-xen-dkms) in build/deb
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -22,6 +23,10 @@ check:
 demo:
 	@tests/demo.sh
 
+bench:
+	@tests/setup.sh
+	@tests/bench.sh
+
 # Built from a copy of the tracked files (all files outside git), so that
 # build outputs and local clutter never reach the source package.
 deb:
@@ -33,4 +38,4 @@ deb:
 	cd build/deb/microcode-xen-$(VERSION) && dpkg-buildpackage -us -uc
 	@ls build/deb/*.deb build/deb/*.dsc
 
-.PHONY: all modules clean install check demo deb
+.PHONY: all modules clean install check demo bench deb

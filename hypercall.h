@@ -88,6 +88,26 @@ static inline bool mcx_hv_initial_domain(void)
 	return xen_initial_domain();
 }
 
+/* Fills @op for XENPF_microcode_update, or XENPF_microcode_update2 with @force. */
+static inline void mcx_hv_update_op(struct xen_platform_op *op, void *data, u32 len,
+				    bool force)
+{
+	struct xenpf_microcode_update2 *up2;
+
+	BUILD_BUG_ON(sizeof(*up2) > sizeof(op->u.pad));
+	if (!force) {
+		op->cmd = XENPF_microcode_update;
+		op->u.microcode.length = len;
+		set_xen_guest_handle(op->u.microcode.data, data);
+		return;
+	}
+	op->cmd = XENPF_microcode_update2;
+	up2 = MCX_PF_PAYLOAD(op, xenpf_microcode_update2);
+	up2->flags = XENPF_UCODE_FORCE;
+	up2->length = len;
+	set_xen_guest_handle(up2->data, data);
+}
+
 /*
  * XENPF_microcode_update, or with @force XENPF_microcode_update2 and
  * XENPF_UCODE_FORCE (Xen 4.20+).  Xen copies the blob into its own heap
@@ -95,21 +115,31 @@ static inline bool mcx_hv_initial_domain(void)
  */
 static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
 {
-	struct xen_platform_op op = { .cmd = XENPF_microcode_update };
-	struct xenpf_microcode_update2 *up2;
+	struct xen_platform_op op = { };
 
-	BUILD_BUG_ON(sizeof(*up2) > sizeof(op.u.pad));
-	if (!force) {
-		op.u.microcode.length = len;
-		set_xen_guest_handle(op.u.microcode.data, (void *)data);
-		return HYPERVISOR_platform_op(&op);
-	}
-	op.cmd = XENPF_microcode_update2;
-	up2 = MCX_PF_PAYLOAD(&op, xenpf_microcode_update2);
-	up2->flags = XENPF_UCODE_FORCE;
-	up2->length = len;
-	set_xen_guest_handle(up2->data, (void *)data);
+	mcx_hv_update_op(&op, (void *)data, len, force);
 	return HYPERVISOR_platform_op(&op);
+}
+
+/*
+ * The same for a blob in the calling process's memory, at its user address:
+ * no copy in dom0.  Xen copies it (copy_from_guest) through dom0's page
+ * tables, as for privcmd's hypercalls, and never faults a page in: the
+ * caller keeps every page pinned and present for the call, and an answer of
+ * -EFAULT means Xen could not read one (it read nothing it acted on).
+ * privcmd_call() opens user access around the hypercall: in a PVH dom0 Xen
+ * walks the guest's page tables with the guest's SMAP and EFLAGS.AC; a PV
+ * dom0 has no SMAP (the STAC is patched out) and its kernel page tables map
+ * the process's memory.
+ */
+static inline int mcx_hv_microcode_update_user(const void __user *data, u32 len,
+					       bool force)
+{
+	struct xen_platform_op op = { };
+
+	mcx_hv_update_op(&op, (void __force *)data, len, force);
+	op.interface_version = XENPF_INTERFACE_VERSION;
+	return privcmd_call(__HYPERVISOR_platform_op, (unsigned long)&op, 0, 0, 0, 0);
 }
 
 /* XENPF_get_cpu_version: an absent CPU reads as all zeroes, not an error. */

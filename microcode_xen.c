@@ -23,7 +23,7 @@
  *
  * mcx_update_lock serialises every update: a write to reload or force_reload,
  * a write to /dev/cpu/microcode and the update at module load.  It is held
- * from the firmware request (or, for the device, from after the copy of the
+ * from the firmware request (or, for the device, from after the pin of the
  * user's blob) to the end of the hypercall, so one blob at a time is in flight
  * and each caller is answered with the verdict on its own blob.  Xen
  * serialises updates as well; the lock keeps a second caller from getting
@@ -52,6 +52,7 @@
 #include <linux/list.h>
 #include <linux/limits.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -59,6 +60,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include <xen/xen.h>
 
@@ -187,7 +189,20 @@ static const struct mcx_verdict *mcx_find_verdict(int xen)
 	return NULL;
 }
 
-static int mcx_send(const char *src, const void *data, size_t len, bool force);
+/*
+ * One blob for Xen: in the kernel (@data), or in the writing process's
+ * memory (@udata), whose @npages pages, from the one holding its first byte,
+ * are pinned in @pages for the call.
+ */
+struct mcx_blob {
+	const void *data;
+	const void __user *udata;
+	size_t len;
+	struct page **pages;
+	unsigned int npages;
+};
+
+static int mcx_send(const char *src, const struct mcx_blob *b, bool force);
 
 /*
  * Takes mcx_update_lock for a write to reload, force_reload or the device.
@@ -215,11 +230,86 @@ static int mcx_dev_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * Pins the pages of the user's blob for the call, faulting in any that are
+ * not there yet: no copy, Xen reads the blob where it is.  A pin for
+ * reading takes read-only mappings too; a pinned page is neither swapped
+ * out nor migrated, and stays mapped where it is anonymous memory.
+ */
+static int mcx_pin_user(const char *src, struct mcx_blob *b)
+{
+	unsigned long start = (unsigned long)b->udata & PAGE_MASK;
+	unsigned int done = 0;
+	int ret = 0;
+
+	b->npages = DIV_ROUND_UP(offset_in_page(b->udata) + b->len, PAGE_SIZE);
+	b->pages = kvmalloc_array(b->npages, sizeof(*b->pages), GFP_KERNEL);
+	if (!b->pages) {
+		pr_err("%s: dom0 has no memory to track the %u pages of the %zu byte blob\n",
+		       src, b->npages, b->len);
+		return -ENOMEM;
+	}
+	/* Fewer pages than asked: the next one cannot be had; ask for it. */
+	while (done < b->npages) {
+		ret = pin_user_pages_fast(start + done * PAGE_SIZE, b->npages - done, 0,
+					  b->pages + done);
+		if (ret <= 0)
+			break;
+		done += ret;
+	}
+	if (done == b->npages)
+		return 0;
+	unpin_user_pages(b->pages, done);
+	kvfree(b->pages);
+	b->pages = NULL;
+	ret = ret < 0 ? ret : -EFAULT;
+	pr_err("%s: cannot copy the %zu byte blob from user space: error %d%s\n", src,
+	       b->len, ret, ret == -EFAULT ? " (not all of it is mapped readable)" : "");
+	return ret;
+}
+
+static void mcx_unpin_user(struct mcx_blob *b)
+{
+	unpin_user_pages(b->pages, b->npages);
+	kvfree(b->pages);
+}
+
+/*
+ * Hands a blob to Xen.  Xen reads a user blob through the process's page
+ * tables and cannot fault a page in.  The pin keeps every page, but the
+ * kernel may take a pinned page of a file mapping out of the page tables for
+ * a moment (reclaim, migration), or another thread may unmap the buffer:
+ * Xen then answers -EFAULT before acting on anything, and the same pinned
+ * pages go once more, mapped into the kernel, where nothing unmaps them.
+ */
+static int mcx_hypercall(const char *src, const struct mcx_blob *b, bool force)
+{
+	void *map;
+	int xen;
+
+	if (!b->udata)
+		return mcx_hv_microcode_update(b->data, b->len, force);
+	xen = mcx_hv_microcode_update_user(b->udata, b->len, force);
+	if (xen != -EFAULT)
+		return xen;
+	map = vmap(b->pages, b->npages, VM_MAP, PAGE_KERNEL_RO);
+	if (!map) {
+		pr_warn("%s: Xen could not read the blob where it is, and dom0 has no memory to map it\n",
+			src);
+		return xen;
+	}
+	pr_info("%s: Xen could not read the blob where it is (a page is not mapped now); sending it once more from a kernel mapping\n",
+		src);
+	xen = mcx_hv_microcode_update(map + offset_in_page(b->udata), b->len, force);
+	vunmap(map);
+	return xen;
+}
+
 static ssize_t mcx_dev_write(struct file *file, const char __user *buf,
 			     size_t len, loff_t *ppos)
 {
 	char comm[TASK_COMM_LEN], src[MCX_SRC_LEN];
-	void *blob;
+	struct mcx_blob b = { .udata = buf, .len = len };
 	int ret;
 
 	/* A process names itself: escape what would forge a log line. */
@@ -230,28 +320,24 @@ static ssize_t mcx_dev_write(struct file *file, const char __user *buf,
 		pr_err("%s: empty write, nothing to send\n", src);
 		return -EINVAL;
 	}
-	/* Checked before anything is allocated for the blob. */
+	/* Checked before anything is pinned or allocated for the blob. */
 	if (len > MCX_MAX_BLOB_SIZE) {
 		pr_err("%s: %zu bytes exceed the %u byte limit of one write\n", src,
 		       len, MCX_MAX_BLOB_SIZE);
 		return -EFBIG;
 	}
 
-	blob = vmemdup_user(buf, len);
-	if (IS_ERR(blob)) {
-		ret = PTR_ERR(blob);
-		pr_err("%s: cannot copy the %zu byte blob from user space: error %d\n",
-		       src, len, ret);
+	ret = mcx_pin_user(src, &b);
+	if (ret)
 		return ret;
-	}
 
 	/* A signal: see mcx_lock_update(); nothing was sent. */
 	ret = mcx_lock_update();
 	if (!ret) {
-		ret = mcx_send(src, blob, len, false);
+		ret = mcx_send(src, &b, false);
 		mutex_unlock(&mcx_update_lock);
 	}
-	kvfree(blob);
+	mcx_unpin_user(&b);
 	return ret ? ret : len;
 }
 
@@ -410,7 +496,7 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
  * Whatever Xen answers, every CPU's revision is read afterwards: Xen reports
  * an update that some CPUs took and others did not as a failure.
  */
-static int mcx_send(const char *src, const void *data, size_t len, bool force)
+static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 {
 	struct mcx_ucode_revision before, after;
 	struct mcx_tally t;
@@ -424,7 +510,7 @@ static int mcx_send(const char *src, const void *data, size_t len, bool force)
 
 	/* Xen 4.18+ tells revisions; older Xen leaves the log without them. */
 	known = !mcx_hv_ucode_revision(0, &before);
-	xen = mcx_hv_microcode_update(data, len, force);
+	xen = mcx_hypercall(src, b, force);
 	known = known && !mcx_hv_ucode_revision(0, &after);
 	if (known)
 		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
@@ -533,6 +619,7 @@ static int mcx_update_from_firmware(bool force)
 {
 	const char *name = mcx_fw_file;
 	const struct firmware *fw;
+	struct mcx_blob b = { };
 	int ret;
 
 	lockdep_assert_held(&mcx_update_lock);
@@ -556,7 +643,9 @@ static int mcx_update_from_firmware(bool force)
 		ret = -EFBIG;
 	} else {
 		/* fw->data stays valid until release: Xen copies it itself. */
-		ret = mcx_send(name, fw->data, fw->size, force);
+		b.data = fw->data;
+		b.len = fw->size;
+		ret = mcx_send(name, &b, force);
 	}
 	release_firmware(fw);
 	return ret;

@@ -17,6 +17,7 @@
 #include <linux/moduleparam.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <xen/interface/platform.h>
 
@@ -98,7 +99,18 @@ static inline bool mcx_hv_initial_domain(void)
 	return fake_dom0;
 }
 
-static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
+/*
+ * -EFAULT for the next fake_user_efault blobs passed at a user address, as
+ * Xen answers when a page is not present: the driver then sends the blob
+ * once more, mapped into the kernel.  Counts down.
+ */
+static uint fake_user_efault;
+module_param(fake_user_efault, uint, 0644);
+static uint fake_user_calls;		/* blobs passed at a user address */
+module_param(fake_user_calls, uint, 0444);
+
+/* What Xen does with a blob: @crc is the CRC32 of every byte it read. */
+static inline int fake_update_crc(u32 crc, u32 len, bool force)
 {
 	int ret = force ? fake_update2 : fake_update;
 
@@ -109,8 +121,7 @@ static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
 	fake_calls++;
 	fake_last_len = len;
 	fake_last_force = force;
-	/* Reads every byte, as Xen's copy does; the CRC32 of zlib and busybox crc32. */
-	fake_last_crc = ~crc32_le(~0U, data, len);
+	fake_last_crc = crc;
 	if (fake_delay_ms)
 		msleep(fake_delay_ms);
 	if (!ret || fake_partial) {
@@ -121,6 +132,41 @@ static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
 	fake_inflight--;
 	spin_unlock(&fake_inflight_lock);
 	return ret;
+}
+
+static inline int mcx_hv_microcode_update(const void *data, u32 len, bool force)
+{
+	/* Reads every byte, as Xen's copy does; the CRC32 of zlib and busybox crc32. */
+	return fake_update_crc(~crc32_le(~0U, data, len), len, force);
+}
+
+/*
+ * Reads the blob at its user address as Xen's copy_from_guest does: every
+ * byte, through the process's page tables, without faulting a page in (a
+ * page that is not present is -EFAULT, as from Xen).
+ */
+static inline int mcx_hv_microcode_update_user(const void __user *data, u32 len,
+					       bool force)
+{
+	u8 chunk[512];
+	u32 crc = ~0U, left, n;
+	unsigned long miss;
+
+	fake_user_calls++;
+	if (fake_user_efault) {
+		fake_user_efault--;
+		return -EFAULT;
+	}
+	for (left = len; left; left -= n, data += n) {
+		n = min_t(u32, left, sizeof(chunk));
+		pagefault_disable();
+		miss = copy_from_user(chunk, data, n);
+		pagefault_enable();
+		if (miss)
+			return -EFAULT;
+		crc = crc32_le(crc, chunk, n);
+	}
+	return fake_update_crc(~crc, len, force);
 }
 
 static inline int mcx_hv_cpu_version(u32 cpu, struct mcx_cpu_version *out)

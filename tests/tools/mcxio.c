@@ -56,6 +56,19 @@
  *                                  more than BOUND_MS ms after the signal and
  *                                  NOSIGNAL: when no signal came during it
  *
+ * Timed, for the benchmark (tests/bench.sh): "# time MS ANSWER", MS the
+ * wall time (CLOCK_MONOTONIC) of the call alone:
+ *   mcxio time write PATH STRING   one write() of STRING to an open PATH; with
+ *                                  MCXIO_TRACE=.../tracing_on, ftrace is on
+ *                                  for that write() alone
+ *   mcxio time send PATH FILE      one write() of FILE's bytes, read into
+ *                                  memory, faulted in and locked beforehand
+ *   mcxio time run PROG [ARGS]     PROG as a whole command (fork, exec,
+ *                                  wait); ANSWER is OK for exit status 0,
+ *                                  else the errno PROG names in a message
+ *                                  "(err: STRERROR)" (as xen-ucode does), else
+ *                                  exit:STATUS
+ *
  * Privileges, for the permission tests:
  *   mcxio as UID GID PROG [ARGS]   PROG as UID/GID without supplementary groups
  *   mcxio nocap CAP PROG [ARGS]    PROG without capability number CAP in any set
@@ -722,6 +735,99 @@ static int run_nocap(char **argv)
 	return answer("exec", errno);
 }
 
+/* The errno whose strerror() PROG's output names as "(err: ...)", or 0. */
+static int err_in(const char *out)
+{
+	const char *p = strstr(out, "(err: ");
+	int e;
+
+	if (!p)
+		return 0;
+	p += 6;
+	for (e = 1; e < 134; e++) {
+		const char *msg = strerror(e);
+
+		if (!strncmp(p, msg, strlen(msg)) && p[strlen(msg)] == ')')
+			return e;
+	}
+	return 0;
+}
+
+static int timed_run(char **argv)
+{
+	char out[4096] = "";
+	int pfd[2], status, e;
+	size_t got = 0;
+	ssize_t r;
+	double t0, t1;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return answer("pipe", errno);
+	t0 = now_ms();
+	pid = fork();
+	if (!pid) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (got < sizeof(out) - 1 && (r = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += r;
+	out[got] = '\0';
+	waitpid(pid, &status, 0);
+	t1 = now_ms();
+	close(pfd[0]);
+	printf("# time %.3f ", t1 - t0);
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return answer(NULL, 0);
+	e = err_in(out);
+	if (e)
+		return answer(NULL, e);
+	printf("exit:%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return 0;
+}
+
+static int timed(int argc, char **argv)
+{
+	size_t len, i;
+	double t0, t1;
+	ssize_t r;
+	char *buf;
+	int fd, tr;
+
+	if (!strcmp(argv[2], "run"))
+		return timed_run(argv + 3);
+	if (argc < 5)
+		return 2;
+	if (!strcmp(argv[2], "write")) {
+		buf = argv[4];
+		len = strlen(buf);
+	} else if (!strcmp(argv[2], "send")) {
+		buf = slurp(argv[4], &len);
+		/* In memory before the clock starts: no fault, no swap-in timed. */
+		for (i = 0; i < len; i += 4096)
+			((volatile char *)buf)[i];
+		mlock(buf, len);
+	} else {
+		return 2;
+	}
+	fd = open_or_answer(argv[3], O_WRONLY);
+	/* MCXIO_TRACE=PATH of tracing_on: ftrace records this write() alone. */
+	tr = getenv("MCXIO_TRACE") ? open(getenv("MCXIO_TRACE"), O_WRONLY) : -1;
+	if (tr >= 0 && write(tr, "1", 1) != 1)
+		return answer("trace", errno);
+	t0 = now_ms();
+	r = write(fd, buf, len);
+	t1 = now_ms();
+	if (tr >= 0 && write(tr, "0", 1) != 1)
+		return answer("trace", errno);
+	printf("# time %.3f ", t1 - t0);
+	return answer(NULL, r < 0 ? errno : 0);
+}
+
 int main(int argc, char **argv)
 {
 	size_t len;
@@ -760,6 +866,8 @@ int main(int argc, char **argv)
 		return run_as(argv);
 	if (argc >= 4 && !strcmp(argv[1], "nocap"))
 		return run_nocap(argv);
+	if (argc >= 4 && !strcmp(argv[1], "time"))
+		return timed(argc, argv);
 	fprintf(stderr, "usage: see the comment at the top of mcxio.c\n");
 	return 2;
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [FILTER]: make bench.  One VM boot per configuration (Xen, dom0
+# kernel, vendor file), in which tests/bench/scenario.sh times every way of
+# getting the file to Xen in alternating rounds: the driver's reload and
+# /dev/cpu/microcode, the reference module's bare paths (tests/bench), Debian's
+# xen-ucode and insmod with the update at load.  Prints min / median / max
+# per path, the ratios, whether every path got the same answer from Xen, and
+# the memory one reload takes from dom0.  Figures, not a test: the host is
+# shared, so only ratios within one boot mean anything.  FILTER, a regular
+# expression, picks configurations by name; ROUNDS (default 10) sets the
+# rounds.  Results: build/bench/NAME/serial.txt and build/bench/results.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+top=$(cd "$here/.." && pwd)
+filter=${1:-.}
+ROUNDS=${ROUNDS:-10}
+FWDIR=$CACHE/fw/lib/firmware
+B=$CACHE/bench
+out=$top/build/bench
+mkdir -p "$out"
+
+# xen-ucode of Xen VERSION from Debian's xen-utils (SUITE), with its
+# libraries, unpacked once into the cache.  Trixie's also needs trixie's C
+# library; bookworm's runs on this machine's.
+xen_utils() {
+	local v=$1 suite=$2 root=$B/root-$1 extra=() p
+	[ -x "$root/usr/lib/xen-$v/bin/xen-ucode" ] && return 0
+	[ "$suite" = bookworm ] || extra=(libc6)
+	rm -rf "$B/debs/$v" "$root"
+	mkdir -p "$B/debs/$v" "$root"
+	log "fetching xen-utils-$v and its libraries ($suite)"
+	for p in "xen-utils-$v" "libxenmisc$v" libxencall1 libxenevtchn1 libxenforeignmemory1 \
+		libxengnttab1 libxenstore4 libxentoollog1 libxentoolcore1 libxendevicemodel1 \
+		libxenhypfs1 libyajl2 "${extra[@]}"; do
+		(cd "$B/debs/$v" && papt-get download -qq "$p/$suite") || die "cannot download $p/$suite"
+	done
+	for p in "$B/debs/$v"/*.deb; do dpkg -x "$p" "$root"; done
+}
+
+# The reference module, against the cached headers of KERNEL.
+ref_module() {
+	local d=$out/ref-$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$here/bench/mcx_bench.c" "$here/bench/Kbuild" "$top/hypercall.h" "$d/"
+	make -s -C "$(kdir_of "$1")" M="$d" >&2 2> >(grep -v 'Skipping BTF' >&2)
+	echo "$d/mcx_bench.ko"
+}
+
+# bench NAME KERNEL XEN SUITE FILE VENDORFILE [vm.sh options]: one boot.
+bench() {
+	local name=$1 k=$2 x=$3 suite=$4 src=$5 fwname=$6 d=$out/$1 root lib files=()
+	shift 6
+	[[ $name =~ $filter ]] || return 0
+	xen_utils "$x" "$suite"
+	root=$B/root-$x
+	rm -rf "$d"
+	mkdir -p "$d"
+	printf '%s\n' "XEN=$x" "KERNEL=$k" "FWFILE=$fwname" "ROUNDS=$ROUNDS" > "$d/env"
+	files=(--fw "$FWDIR/$src=$fwname" --file "$d/env=/test/env"
+	       --file "$(ref_module "$k")=/test/mcx_bench.ko"
+	       --file "$(compgen -G "$CACHE/k/$k/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko*" | head -n1)=/test/xen-privcmd.ko"
+	       --file "$root/usr/lib/xen-$x/bin/xen-ucode=/usr/sbin/xen-ucode")
+	for lib in "$root"/usr/lib/x86_64-linux-gnu/lib*.so.*; do
+		files+=(--file "$(readlink -f "$lib")=/lib/x86_64-linux-gnu/${lib##*/}")
+	done
+	if [ "$suite" = bookworm ]; then
+		root=
+	fi
+	# Files, not links: vm.sh copies a link as it is.
+	files+=(--file "$(readlink -f "$root/usr/lib/x86_64-linux-gnu/libc.so.6")=/lib/x86_64-linux-gnu/libc.so.6"
+		--file "$(readlink -f "$root/usr/lib64/ld-linux-x86-64.so.2")=/lib64/ld-linux-x86-64.so.2")
+	log "[$name] booting dom0 $k on Xen $x: $src as $fwname, $ROUNDS rounds"
+	"$here/vm.sh" --kernel "$k" --xen "$x" --out "$d" --timeout 1200 "${files[@]}" "$@" \
+		"$here/bench/scenario.sh" || log "[$name] vm.sh failed; see $d"
+	tr -d '\r' < "$d/serial.log" > "$d/serial.txt"
+	python3 "$here/bench/summary.py" "$name" "$x" "$k" "$src" "$d/serial.txt" | tee -a "$out/results.md"
+}
+
+: > "$out/results.md"
+amd_xen="max_cstate=0 ucode=digest-check=0"
+# An invariant TSC: Xen then lets dom0 read the TSC itself.  Without it Xen
+# emulates RDTSC from its own time, which stalls now and then across the
+# rendezvous of a microcode update under emulation (a 30 ms update timed
+# as 0).
+intel_cpu=Skylake-Server,+invtsc
+for x in 4.17 4.20; do
+	suite=bookworm
+	[ "$x" = 4.17 ] || suite=trixie
+	bench "intel44k-6.1-xen$x" 6.1 "$x" "$suite" intel-ucode/06-55-04 intel-ucode/06-55-04 \
+		--cpu "$intel_cpu"
+	bench "intel3m-6.1-xen$x" 6.1 "$x" "$suite" intel-ucode/06-ad-01 intel-ucode/06-55-04 \
+		--cpu "$intel_cpu"
+done
+bench "amd19h-6.1-xen4.20" 6.1 4.20 trixie amd-ucode/microcode_amd_fam19h.bin \
+	amd-ucode/microcode_amd_fam17h.bin --cpu EPYC --xen-args "$amd_xen"
+log "results: $out/results.md"

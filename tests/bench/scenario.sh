@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+# make bench, inside dom0 (tests/bench.sh boots one VM per configuration).
+# ROUNDS rounds, after one to warm up, each going through every path once,
+# one after the other, so that a slow moment of the host touches them alike:
+#   f  insmod microcode_xen.ko as a whole command, with the update at load
+#   a  write(reload, "1")
+#   b  the reference module: request_firmware_direct + hypercall + release
+#   c  write(/dev/cpu/microcode, blob), the blob in memory beforehand
+#   d  the reference module's bare hypercall on the same kind of buffer
+#   e  xen-ucode FILE as a whole command
+# Each prints "@@t PATH ROUND MS VERDICT"; VERDICT is Xen's answer (-errno,
+# 0, or an errno name for the host to turn into one).  Then one reload is
+# traced (ftrace, kmem events) for the memory it takes: "@@mem ...".
+. ./lib.sh
+BENCH=/sys/kernel/mcx_bench
+FILE=/lib/firmware/$FWFILE
+cp "$FILE" /tmp/blob
+ROUNDS=${ROUNDS:-10}
+
+# Xen's answer, as the driver logged it since the last look.
+xen_said() {
+	dmesg -c | sed -n 's/.*(Xen: \(-[0-9]*\)).*/\1/p; s/.*Xen applied the update.*/0/p;
+		s/.*Xen refused the update with error \(-[0-9]*\).*/\1/p' | head -n 1
+}
+t() { # PATH ROUND VERDICT-FROM(log|own) CMD...
+	local path=$1 round=$2 from=$3 out ms v
+	shift 3
+	dmesg -c > /dev/null
+	out=$("$@" 2>&1 | grep '^# time')
+	ms=$(echo "$out" | awk '{print $3}')
+	v=$(echo "$out" | awk '{print $4}')
+	[ "$from" = log ] && v=$(xen_said)
+	echo "@@t $path $round ${ms:-none} ${v:-none}"
+}
+
+step setup
+insmod /test/xen-privcmd.ko 2> /dev/null
+check "the reference module loads" insmod /test/mcx_bench.ko fw="$FWFILE"
+check "xen-ucode runs" test -x /usr/sbin/xen-ucode
+check "/dev/xen/privcmd is there for xen-ucode" test -e /dev/xen/privcmd
+echo "@@size $(stat -c %s "$FILE")"
+
+step rounds
+r=0
+while [ $r -le "$ROUNDS" ]; do
+	t f $r log mcxio time run /bin/insmod /test/microcode_xen.ko
+	t a $r log mcxio time write $RELOAD 1
+	t b $r own mcxio time write $BENCH/reload 1
+	echo "@@k b $r $(cat $BENCH/last_ns)"
+	t c $r log mcxio time send $DEV /tmp/blob
+	t d $r own mcxio time send /dev/mcx_bench /tmp/blob
+	echo "@@k d $r $(cat $BENCH/last_ns)"
+	t e $r own mcxio time run /usr/sbin/xen-ucode "$FILE"
+	mcxio rmmod microcode_xen > /dev/null
+	r=$((r + 1))
+done
+
+# The memory one reload takes from dom0, traced: pages from the page
+# allocator (vmalloc's included) and slab objects, live at the peak.
+step memory
+insmod /test/microcode_xen.ko
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2> /dev/null
+echo 0 > $T/tracing_on
+echo > $T/trace
+echo 8192 > $T/buffer_size_kb
+for e in kmalloc kfree kmem_cache_alloc kmem_cache_free mm_page_alloc mm_page_free; do
+	echo 1 > $T/events/kmem/$e/enable
+done
+sh -c "echo \$\$ > $T/set_event_pid; MCXIO_TRACE=$T/tracing_on exec mcxio time write $RELOAD 1" > /dev/null
+awk -v size="$(stat -c %s "$FILE")" '
+function num(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
+/ mm_page_alloc: / { p = num("pfn"); n = 4096; for (i = num("order"); i > 0; i--) n *= 2; pg[p] = n; pcur += n; if (pcur > ppeak) ppeak = pcur }
+/ mm_page_free: / { p = num("pfn"); if (p in pg) { pcur -= pg[p]; delete pg[p] } }
+/ (kmalloc|kmem_cache_alloc): / { p = num("ptr"); n = num("bytes_alloc"); print "@@obj " num("call_site") " " n; if (n <= 8192) { ob[p] = n; ocur += n; if (ocur > opeak) opeak = ocur } }
+/ (kfree|kmem_cache_free): / { p = num("ptr"); if (p in ob) { ocur -= ob[p]; delete ob[p] } }
+END { fw = int((size + 4095) / 4096) * 4096
+      printf "@@mem file=%d file_pages_bytes=%d page_peak=%d page_beyond=%d slab_peak=%d\n", size, fw, ppeak, ppeak - fw, opeak }
+' $T/trace
+echo "@@trace-lines $(grep -c . $T/trace)"
+pass "the rounds ran"
+finish

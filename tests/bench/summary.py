@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""summary.py NAME XEN KERNEL FILE SERIAL: one configuration of make bench
+(tests/bench.sh) as a Markdown section: min / median / max per path, the
+ratios against their targets, whether every path got the same answer from
+Xen, and the memory one reload takes from dom0."""
+import errno
+import re
+import statistics
+import sys
+
+name, xen, kernel, src, serial = sys.argv[1:6]
+PATHS = {
+    "a": "write(reload, \"1\")",
+    "b": "reference: request_firmware_direct + hypercall + release (its sysfs write)",
+    "c": "write(/dev/cpu/microcode, blob in memory)",
+    "d": "reference: bare hypercall on the same buffer (its device write)",
+    "e": "xen-ucode FILE (whole command)",
+    "f": "insmod microcode_xen.ko, update at load (whole command)",
+}
+ms, verdicts, kns = {}, {}, {}
+size, mem, checks, objs = None, None, [], {}
+for line in open(serial, errors="replace"):
+    line = line.rstrip("\n")
+    f = line.split()
+    if line.startswith("@@t ") and len(f) == 5:
+        path, rnd, t, v = f[1], int(f[2]), f[3], f[4]
+        if rnd == 0 or t == "none":
+            continue            # round 0 warms the caches up
+        ms.setdefault(path, []).append((rnd, float(t)))
+        if v == "OK":
+            v = "0"
+        elif v.startswith("E") and hasattr(errno, v):
+            v = str(-getattr(errno, v))
+        verdicts.setdefault(path, set()).add(v)
+    elif line.startswith("@@k ") and len(f) == 5:
+        kns.setdefault(f[1], []).append((int(f[3]), int(f[4])))
+    elif line.startswith("@@size "):
+        size = int(f[1])
+    elif line.startswith("@@obj ") and len(f) == 3:
+        objs[f[1]] = objs.get(f[1], 0) + int(f[2])
+    elif line.startswith("@@mem "):
+        mem = dict(kv.split("=") for kv in f[1:])
+    elif line.startswith("not ok"):
+        checks.append(line)
+
+
+def cls(v):
+    # Xen 4.17 and 4.18 answer a failed apply with -EBUSY or -EIO, whichever
+    # CPU's error comes last: one verdict.
+    return "-5|-16" if xen in ("4.17", "4.18") and v in ("-5", "-16") else v
+
+
+def med(p):
+    return statistics.median(t for _, t in ms[p]) if p in ms else float("nan")
+
+
+def paired(p, q):
+    a, b = dict(ms.get(p, [])), dict(ms.get(q, []))
+    r = [a[i] / b[i] for i in a if i in b and b[i] > 0]
+    return statistics.median(r) if r else float("nan")
+
+
+print(f"\n### {name}: dom0 {kernel} on Xen {xen}, {src} ({size} bytes)\n")
+print("| path | | rounds | min ms | median ms | max ms | Xen's answer |")
+print("|---|---|---|---|---|---|---|")
+for p, what in PATHS.items():
+    t = sorted(x for _, x in ms.get(p, []))
+    if not t:
+        print(f"| {p} | {what} | 0 | | | | {','.join(sorted(verdicts.get(p, [])))} |")
+        continue
+    print(f"| {p} | {what} | {len(t)} | {t[0]:.2f} | {statistics.median(t):.2f} | "
+          f"{t[-1]:.2f} | {','.join(sorted(verdicts.get(p, [])))} |")
+all_v = {cls(v) for vs in verdicts.values() for v in vs}
+print(f"\nSame answer from Xen on every path: **{'yes' if len(all_v) == 1 else 'NO'}** "
+      f"({', '.join(sorted(all_v))})\n")
+print("| ratio | median of per-round ratios | ratio of medians | target |")
+print("|---|---|---|---|")
+for p, q, target in (("a", "b", "≤ 1.05"), ("c", "d", "≤ 1.2 (3.3 MB)"),
+                     ("a", "e", "≤ 0.05 (44 KB)"), ("c", "a", "—"), ("f", "a", "—")):
+    print(f"| {p} / {q} | {paired(p, q):.3f} | {med(p) / med(q):.3f} | {target} |")
+for p, what in (("b", "reference reload"), ("d", "reference device write")):
+    if kns.get(p):
+        hc = statistics.median(h for h, _ in kns[p]) / 1e6
+        tot = statistics.median(t for _, t in kns[p]) / 1e6
+        print(f"\nIn the kernel, {what}: hypercall {hc:.2f} ms of {tot:.2f} ms "
+              f"(median), against {med(p):.2f} ms seen from user space.")
+if mem:
+    print(f"\nMemory one reload took from dom0 (ftrace, kmem events, the writing task): "
+          f"pages at the peak {int(mem['page_peak'])} bytes for a {mem['file']} byte file "
+          f"({mem['file_pages_bytes']} in whole pages): **{int(mem['page_beyond'])} bytes beyond "
+          f"the firmware buffer**; slab objects live at the peak {mem['slab_peak']} bytes.")
+if objs:
+    print("Slab objects allocated during that reload, by call site: " + ", ".join(
+        f"{site} {n} B" for site, n in sorted(objs.items(), key=lambda x: -x[1])) + ".")
+for c in checks:
+    print(f"\nFAILED in the guest: {c}")
