@@ -10,8 +10,9 @@
 # broken anyway proves nothing; the mutants then run over its logs and
 # builds, as a second run of make check would.
 #
-# Only cheap cases are used: the stand-in (seam-6.1, ~20 s a boot) and one
-# real-Xen case for a host-side check (amd-digest-6.1-xen4.20).
+# Only cheap cases are used: the stand-in (seam-6.1, ~20 s a boot), one
+# real-Xen case for a host-side check (amd-digest-6.1-xen4.20) and 7.2's
+# Intel dom0 (~30 s) for the directory it shares with the kernel.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -43,8 +44,9 @@ elapsed() { echo "$(( $(date +%s) - t0 )) s"; }
 
 seam='^seam-6\.1$'
 digest='^amd-digest-6\.1-xen4\.20$'
+sid='^intel-7\.2-xen4\.20$'
 ok_base=()
-for cases in "$seam" "$digest"; do
+for cases in "$seam" "$digest" "$sid"; do
 	log "baseline: $cases, unchanged ($(elapsed))"
 	if run_cases "$work/baseline.log" "$cases"; then
 		result pass "[mutants] baseline: /$cases/ passes in the copy ($(tail -n 1 "$work/baseline.log"))"
@@ -104,14 +106,27 @@ mutant mutex-removed "$seam" microcode_xen.c \
 	"static DEFINE_MUTEX(mcx_update_lock);$nl#define mutex_lock_interruptible(l) 0$nl#define mutex_lock(l) do { } while (0)$nl#define mutex_unlock(l) do { } while (0)$nl"
 # Every xen_cpuN reads physical CPU 0.
 mutant xen-cpu-reads-cpu0 "$seam" microcode_xen.c \
-	"mcx_pcpu_read(pcpu->cpu, &r)" "mcx_pcpu_read(0, &r)"
+	"mcx_hv_ucode_revision(pcpu->cpu, r)" "mcx_hv_ucode_revision(0, r)"
 # The vendor file chosen from physical CPU 1, not the boot CPU.
 mutant file-from-cpu1 "$seam" microcode_xen.c \
 	"mcx_hv_cpu_version(0, &v)" "mcx_hv_cpu_version(1, &v)"
 # No uevent after a /dev/cpu/microcode write (only after reload).
 mutant no-uevent-for-device "$seam" microcode_xen.c \
-	"		mcx_notify(src, known ? &after : NULL);$nl" \
-	"		if (src[0] != '/')$nl			mcx_notify(src, known ? &after : NULL);$nl"
+	"		mcx_notify(src, known ? &after : NULL, &t);$nl" \
+	"		if (src[0] != '/')$nl			mcx_notify(src, known ? &after : NULL, &t);$nl"
+# Every reader of xen_cpuN asks Xen, not only one with CAP_SYS_RAWIO.
+mutant unprivileged-reads-ask-xen "$seam" microcode_xen.c \
+	"	if (capable(CAP_SYS_RAWIO)) {$nl		ret = mcx_pcpu_refresh" \
+	"	if (1) {$nl		ret = mcx_pcpu_refresh"
+# A partial update (Xen's error, some CPUs changed) sends no uevent.
+mutant partial-update-silent "$seam" microcode_xen.c \
+	"	if (!xen || t.changed)$nl" "	if (!xen)$nl"
+# Xen's FLASK refusal told as the old "interface version" EPROTO.
+mutant flask-as-eproto "$seam" microcode_xen.c \
+	"{ -EACCES, -EACCES," "{ -EACCES, -EPROTO,"
+# In 7.2's PV dom0 the driver refuses the kernel's empty directory.
+mutant shared-dir-refused "$sid" microcode_xen.c \
+	"	*share = true;$nl" "	return -EBUSY;$nl"
 # An out-of-memory kill while the scenario runs.
 mutant oom-kill "$seam" tests/vm/seam.sh \
 	"${nl}step unload$nl" \
