@@ -5,7 +5,7 @@
 # make check             set up and run all tests (tests/README)
 # make demo              set up, boot Xen in a VM, load the module, reload
 # make deb               Debian source and binary package (microcode-xen-dkms) in build/deb
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 all: modules
