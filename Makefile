@@ -6,7 +6,7 @@
 # make demo              set up, boot Xen in a VM, load the module, reload
 # make bench             time the update paths against their limits and xen-ucode (BENCHMARKS.md)
 # make deb               Debian source and binary package (microcode-xen-dkms) in build/deb
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 all: modules

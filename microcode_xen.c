@@ -1081,5 +1081,7 @@ module_exit(mcx_exit);
 
 MODULE_DESCRIPTION("Late microcode loading for a Xen dom0 through the hypervisor");
 MODULE_LICENSE("GPL");
+#ifdef MCX_VERSION
 MODULE_VERSION(MCX_VERSION);
+#endif
 MODULE_AUTHOR("microcode_xen developers <microcode-xen@localhost>");

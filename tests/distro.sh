@@ -46,7 +46,7 @@ check() { # DESC COMMAND...: pass if the command succeeds
 	shift
 	if "$@"; then ok "$d"; else bad "$d"; fi
 }
-took() { log "$1 took $(($SECONDS - $2)) s"; echo "$1 $(($SECONDS - $2))" >> "$out/times"; }
+took() { log "$1 took $((SECONDS - $2)) s"; echo "$1 $((SECONDS - $2))" >> "$out/times"; }
 # has FILE ERE: FILE has a line matching ERE
 has() { grep -Eq -- "$2" "$1"; }
 # first LOG ERE: line number of the first match, or a number past any line
@@ -189,7 +189,7 @@ check_bare_boot() { # SUITE
 
 # Bad input, a second kernel and the purge, in the chroot of the system.
 chroot_checks() { # SUITE ROOT KVER
-	local suite=$1 root=$2 kver=$3 o rc k2
+	local suite=$1 root=$2 kver=$3 o rc k2 st
 	# A broken default file: a warning, the default, a working initramfs.
 	cp "$root/etc/default/microcode-xen" "$out/$suite/default.saved"
 	printf 'MICROCODE_XEN_INITRAMFS=sometimes\n((( not shell\n' >> "$root/etc/default/microcode-xen"
@@ -223,9 +223,12 @@ chroot_checks() { # SUITE ROOT KVER
 		grep -iE 'microcode-xen|dkms|headers' <<<"$o" | sort -u | head -n 8 | sed 's/^/#   /'
 		# Its headers: DKMS builds the module for it by itself.
 		o=$(in_root "$root" apt-get install -y "linux-headers-$k2" 2>&1); rc=$?
-		[ $rc -eq 0 ] && [ -e "$root/lib/modules/$k2/updates/dkms/microcode_xen.ko" ] &&
-			grep -Fxq "microcode-xen/$version, $k2, x86_64: installed" <(in_root "$root" dkms status)
+		st=$(in_root "$root" dkms status 2>&1)
+		# 6.12 compresses its modules: microcode_xen.ko.xz
+		[ $rc -eq 0 ] && compgen -G "$root/lib/modules/$k2/updates/dkms/microcode_xen.ko*" >/dev/null &&
+			grep -Fxq "microcode-xen/$version, $k2, x86_64: installed" <<<"$st"
 		verdict "$suite: installing the second kernel's headers makes DKMS build microcode_xen for $k2"
+		sed 's/^/#   dkms status: /' <<<"$st"
 		in_root "$root" update-initramfs -u -k "$k2" >/dev/null 2>&1
 		check "$suite: the next update-initramfs puts it into $k2's initramfs" \
 			has <(list_initrd "$root" "$k2") 'microcode_xen\.ko'
@@ -253,7 +256,7 @@ suite_test() { # SUITE XEN
 	took "$suite base (cached after the first run)" "$t"
 	root=$out/$suite/root
 	umount_all "$root" 2>/dev/null
-	rm -rf "$out/$suite"
+	rm -rf "${out:?}/${suite:?}"
 	mkdir -p "$out/$suite"
 	t=$SECONDS
 	cp -a "$base" "$root"

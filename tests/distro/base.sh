@@ -9,7 +9,7 @@ mirror() { awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/debian.sources | se
 
 # base_dir SUITE: print the cached base of SUITE, building it first if needed.
 base_dir() {
-	local suite=$1 inc pre extra key dir tmp main sec t0
+	local suite=$1 inc pre extra later key dir tmp main sec t0
 	main=$(mirror 1); main=${main:-http://deb.debian.org/debian}
 	sec=$(mirror 2); sec=${sec:-http://deb.debian.org/debian-security}
 	inc=systemd-sysv,udev,kmod,ca-certificates
@@ -53,7 +53,9 @@ base_dir() {
 	# dracut before the kernel: otherwise the kernel's first alternative,
 	# initramfs-tools, becomes the initramfs tool.
 	in_root "$tmp" apt-get install -y -qq "$pre" >/dev/null
+	# shellcheck disable=SC2086 # package lists
 	in_root "$tmp" apt-get install -y -qq $extra >/dev/null
+	# shellcheck disable=SC2086
 	[ -z "$later" ] || in_root "$tmp" apt-get install -y -qq --download-only $later >/dev/null
 	in_root "$tmp" passwd -d root >/dev/null
 	echo "/dev/vda / ext4 defaults 0 1" > "$tmp/etc/fstab"

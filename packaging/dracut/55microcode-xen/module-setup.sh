@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # $kernel, $moddir, $hostonly come from dracut
 # dracut module: microcode_xen.ko and the vendor microcode files, so that a
 # Xen dom0 sends the microcode to Xen before the root fs is mounted.
 
