@@ -17,7 +17,7 @@ mkdir -p "$out"
 # Several test runs may build at once: one at a time per folder.
 exec 9>"$out.lock"
 flock 9
-cp "$top"/Kbuild "$top"/Makefile "$top"/*.c "$top"/*.h "$out"/
+cp "$top"/Kbuild "$top"/Makefile "$top"/dkms.conf "$top"/*.c "$top"/*.h "$out"/
 if [ -n "${MICROCODE_XEN_FAKE_HV:-}" ]; then
 	mkdir -p "$out/tests"
 	cp "$top"/tests/fake_hv.h "$out/tests/"

@@ -293,6 +293,6 @@ main() {
 		done
 	fi
 	took "distro.sh" "$t0"
-	[ -n "${RUN_ALL:-}" ] || summary
+	script_end
 }
-main; exit
+main

@@ -9,7 +9,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-scripts=(unit static run-vm mutants)
+scripts=(unit static run-vm distro mutants)
 
 if ! "$here/setup.sh"; then
 	result fail "[run-all] tests/setup.sh failed"
