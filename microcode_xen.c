@@ -469,7 +469,7 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 
 	/* FLASK has no permission for op 66 and denies it as unknown. */
 	if (force && xen == -EPERM) {
-		pr_err("%s: Xen's XSM policy does not allow a forced update; under FLASK it denies XENPF_microcode_update2 although reload may work (Xen: %d)\n",
+		pr_err("%s: Xen's XSM policy does not allow a forced update (under FLASK it denies XENPF_microcode_update2 although reload may work), or its lead CPU is offline (Xen: %d)\n",
 		       src, xen);
 		return -EPERM;
 	}

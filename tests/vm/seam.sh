@@ -139,7 +139,7 @@ step force
 set_hv fake_update2 -1
 expect "a forced update that Xen's XSM policy refuses gets EPERM" EPERM mcxio write $MC/force_reload 1
 logged "and says FLASK denies op 66 though reload may work" \
-	"$FWFILE: Xen's XSM policy does not allow a forced update; under FLASK it denies XENPF_microcode_update2 although reload may work \(Xen: -1\)"
+	"$FWFILE: Xen's XSM policy does not allow a forced update \(under FLASK it denies XENPF_microcode_update2 although reload may work\), or its lead CPU is offline \(Xen: -1\)"
 set_hv fake_update2 -38
 expect "force_reload where the hypervisor lacks update2 gets EOPNOTSUPP" EOPNOTSUPP mcxio write $MC/force_reload 1
 logged "and says this hypervisor cannot force" "$FWFILE: this hypervisor cannot force an update"
