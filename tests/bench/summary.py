@@ -75,11 +75,17 @@ for p, what in PATHS.items():
 all_v = {cls(v) for vs in verdicts.values() for v in vs}
 print(f"\nSame answer from Xen on every path: **{'yes' if len(all_v) == 1 else 'NO'}** "
       f"({', '.join(sorted(all_v))})\n")
-print("| ratio | median of per-round ratios | ratio of medians | target |")
-print("|---|---|---|---|")
+def least(p):
+    return min(t for _, t in ms[p]) if p in ms else float("nan")
+
+
+# Noise from a shared host only adds time: the minima are the steadiest.
+print("| ratio | ratio of minima | median of per-round ratios | ratio of medians | target |")
+print("|---|---|---|---|---|")
 for p, q, target in (("a", "b", "≤ 1.05"), ("c", "d", "≤ 1.2 (3.3 MB)"),
                      ("a", "e", "≤ 0.05 (44 KB)"), ("c", "a", "—"), ("f", "a", "—")):
-    print(f"| {p} / {q} | {paired(p, q):.3f} | {med(p) / med(q):.3f} | {target} |")
+    print(f"| {p} / {q} | {least(p) / least(q):.3f} | {paired(p, q):.3f} | "
+          f"{med(p) / med(q):.3f} | {target} |")
 for p, what in (("b", "reference reload"), ("d", "reference device write")):
     if kns.get(p):
         hc = statistics.median(h for h, _ in kns[p]) / 1e6
