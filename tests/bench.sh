@@ -10,7 +10,8 @@
 # the memory one reload takes from dom0.  Figures, not a test: the host is
 # shared, so only ratios within one boot mean anything.  FILTER, a regular
 # expression, picks configurations by name; ROUNDS (default 10) sets the
-# rounds.  Results: build/bench/NAME/serial.txt and build/bench/results.md.
+# rounds; LOGLEVEL (default 1) the console log level in dom0 during them.
+# Results: build/bench/NAME/serial.txt and build/bench/results.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -59,7 +60,8 @@ bench() {
 	root=$B/root-$x
 	rm -rf "$d"
 	mkdir -p "$d"
-	printf '%s\n' "XEN=$x" "KERNEL=$k" "FWFILE=$fwname" "ROUNDS=$ROUNDS" > "$d/env"
+	printf '%s\n' "XEN=$x" "KERNEL=$k" "FWFILE=$fwname" "ROUNDS=$ROUNDS" \
+		"LOGLEVEL=${LOGLEVEL:-1}" > "$d/env"
 	files=(--fw "$FWDIR/$src=$fwname" --file "$d/env=/test/env"
 	       --file "$(ref_module "$k")=/test/mcx_bench.ko"
 	       --file "$(compgen -G "$CACHE/k/$k/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko*" | head -n1)=/test/xen-privcmd.ko"

@@ -19,7 +19,7 @@ PATHS = {
     "f": "insmod microcode_xen.ko, update at load (whole command)",
 }
 ms, verdicts, kns = {}, {}, {}
-size, mem, checks, objs = None, None, [], {}
+size, mem, checks, objs = None, {}, [], {}
 for line in open(serial, errors="replace"):
     line = line.rstrip("\n")
     f = line.split()
@@ -37,10 +37,11 @@ for line in open(serial, errors="replace"):
         kns.setdefault(f[1], []).append((int(f[3]), int(f[4])))
     elif line.startswith("@@size "):
         size = int(f[1])
-    elif line.startswith("@@obj ") and len(f) == 3:
-        objs[f[1]] = objs.get(f[1], 0) + int(f[2])
-    elif line.startswith("@@mem "):
-        mem = dict(kv.split("=") for kv in f[1:])
+    elif line.startswith("@@obj ") and len(f) == 4:
+        o = objs.setdefault(f[1], {})
+        o[f[2]] = o.get(f[2], 0) + int(f[3])
+    elif line.startswith("@@mem ") and len(f) == 5:
+        mem[f[1]] = dict(kv.split("=") for kv in f[2:])
     elif line.startswith("not ok"):
         checks.append(line)
 
@@ -74,24 +75,34 @@ for p, what in PATHS.items():
 all_v = {cls(v) for vs in verdicts.values() for v in vs}
 print(f"\nSame answer from Xen on every path: **{'yes' if len(all_v) == 1 else 'NO'}** "
       f"({', '.join(sorted(all_v))})\n")
-print("| ratio | median of per-round ratios | ratio of medians | target |")
-print("|---|---|---|---|")
+def least(p):
+    return min(t for _, t in ms[p]) if p in ms else float("nan")
+
+
+# Noise from a shared host only adds time: the minima are the steadiest.
+print("| ratio | ratio of minima | median of per-round ratios | ratio of medians | target |")
+print("|---|---|---|---|---|")
 for p, q, target in (("a", "b", "≤ 1.05"), ("c", "d", "≤ 1.2 (3.3 MB)"),
                      ("a", "e", "≤ 0.05 (44 KB)"), ("c", "a", "—"), ("f", "a", "—")):
-    print(f"| {p} / {q} | {paired(p, q):.3f} | {med(p) / med(q):.3f} | {target} |")
+    print(f"| {p} / {q} | {least(p) / least(q):.3f} | {paired(p, q):.3f} | "
+          f"{med(p) / med(q):.3f} | {target} |")
 for p, what in (("b", "reference reload"), ("d", "reference device write")):
     if kns.get(p):
         hc = statistics.median(h for h, _ in kns[p]) / 1e6
         tot = statistics.median(t for _, t in kns[p]) / 1e6
-        print(f"\nIn the kernel, {what}: hypercall {hc:.2f} ms of {tot:.2f} ms "
-              f"(median), against {med(p):.2f} ms seen from user space.")
-if mem:
-    print(f"\nMemory one reload took from dom0 (ftrace, kmem events, the writing task): "
-          f"pages at the peak {int(mem['page_peak'])} bytes for a {mem['file']} byte file "
-          f"({mem['file_pages_bytes']} in whole pages): **{int(mem['page_beyond'])} bytes beyond "
-          f"the firmware buffer**; slab objects live at the peak {mem['slab_peak']} bytes.")
-if objs:
-    print("Slab objects allocated during that reload, by call site: " + ", ".join(
-        f"{site} {n} B" for site, n in sorted(objs.items(), key=lambda x: -x[1])) + ".")
+        print(f"\nIn the kernel (ktime, dom0's own clock), {what}: hypercall {hc:.2f} ms "
+              f"of {tot:.2f} ms (median), against {med(p):.2f} ms seen from user space (TSC).")
+# vmalloc takes its pages in bulk, which the kmem events do not show: what
+# is counted is every other page and every slab object.
+for who, what in (("driver", "write(reload)"), ("ref", "the reference module's reload")):
+    if who not in mem:
+        continue
+    m = mem[who]
+    print(f"\nMemory beyond the {m['file']} byte firmware buffer, {what} (ftrace kmem events "
+          f"of that write() alone): slab objects live at the peak **{m['slab_peak']} bytes**, "
+          f"pages outside vmalloc's bulk allocation {m['page_peak']} bytes.")
+    if objs.get(who):
+        print("Slab objects allocated, by call site: " + ", ".join(
+            f"{site} {n} B" for site, n in sorted(objs[who].items(), key=lambda x: -x[1])) + ".")
 for c in checks:
     print(f"\nFAILED in the guest: {c}")
