@@ -127,6 +127,9 @@ mutant flask-as-eproto "$seam" microcode_xen.c \
 # In 7.2's PV dom0 the driver refuses the kernel's empty directory.
 mutant shared-dir-refused "$sid" microcode_xen.c \
 	"	*share = true;$nl" "	return -EBUSY;$nl"
+# Xen's -EFAULT on the writer's buffer is final: no retry from a kernel mapping.
+mutant no-kernel-mapping-retry "$seam" microcode_xen.c \
+	"	if (xen != -EFAULT)$nl		return xen;$nl	map = vmap" "	return xen;$nl	map = vmap"
 # An out-of-memory kill while the scenario runs.
 mutant oom-kill "$seam" tests/vm/seam.sh \
 	"${nl}step unload$nl" \

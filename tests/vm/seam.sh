@@ -105,6 +105,18 @@ check "its KOBJ_CHANGE names the writer and the revision" \
 calls=$(hv fake_calls)
 expect "a bad reload value gets EINVAL" EINVAL mcxio write $RELOAD 2
 check "and never reaches the hypervisor" test "$(hv fake_calls)" = "$calls"
+# The blob goes to Xen where the writer has it; should Xen find a page
+# unmapped (-EFAULT), the driver sends it once more from a kernel mapping.
+ucalls=$(hv fake_user_calls)
+expect "a device write passes the writer's buffer itself" OK mcxio send $DEV $FW
+check "at its user address, with no copy ($(hv fake_user_calls) calls)" \
+	test "$(hv fake_user_calls)" = $((ucalls + 1))
+set_hv fake_user_efault 1
+calls=$(hv fake_calls)
+expect "when Xen cannot read it there, the write still succeeds" OK mcxio send $DEV $FW
+check "sent once more, from a kernel mapping" test "$(hv fake_calls)" = $((calls + 1))
+check "whole and unchanged the second time (CRC32 $crc)" test "$(hexof fake_last_crc)" = "$crc"
+logged "the retry is logged" "Xen could not read the blob where it is .*sending it once more from a kernel mapping"
 
 step serialised
 # Four updates at once, two by reload and two by the device, each held
