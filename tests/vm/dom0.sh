@@ -114,14 +114,11 @@ if [ "$VENDOR" = intel ]; then
 
 	step force-same-revision
 	if xen_at_least 4.20; then
-		uevent sh -c 'env > /tmp/uevent.$$' &
-		watcher=$!
-		sleep 1
+		uevents_watch
 		expect "force_reload makes Xen load the running revision again: success" OK mcxio write $FORCE 1
 		logged "the log gives the forced update and the revisions" \
 			"$FWFILE: Xen applied the update \(forced\); boot CPU revision 0x1 before, 0x1 after"
-		sleep 1
-		kill $watcher
+		uevents_stop
 		ev=$(cat /tmp/uevent.* 2>/dev/null)
 		echo "$ev" | sed 's/^/# uevent: /'
 		check "the update sent KOBJ_CHANGE for the misc device" \

@@ -57,6 +57,17 @@ none) ;;
 	fi ;;
 esac
 
+# uevents_watch, then uevents_stop: each uevent the kernel sends between
+# the two lands in a file /tmp/uevent.PID (those of earlier watches are
+# removed first).
+uevents_watch() {
+	rm -f /tmp/uevent.*
+	uevent sh -c 'env > /tmp/uevent.$$' &
+	watcher=$!
+	sleep 1
+}
+uevents_stop() { sleep 1; kill "$watcher"; }
+
 # check DESC CMD...: CMD succeeds
 check() {
 	local desc=$1

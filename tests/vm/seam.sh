@@ -79,27 +79,20 @@ check "and starts no line of its own" sh -c '! dmesg | grep -q "^forged line"'
 step success
 set_hv fake_update 0
 set_hv fake_new_revision 3
-uevent sh -c 'env > /tmp/uevent.$$' &
-watcher=$!
-sleep 1
+uevents_watch
 expect "reload succeeds when Xen applies the update" OK mcxio write $RELOAD 1
 logged "the log gives both revisions" "$FWFILE: Xen applied the update; boot CPU revision 0x2 before, 0x3 after"
 check "the note on CPU features is said once per load, not again" \
 	sh -c '! dmesg | grep -q "CPU features dom0 and its guests see"'
-sleep 1
-kill $watcher
+uevents_stop
 check "KOBJ_CHANGE names the file and the new revision" \
 	sh -c "grep -qx MICROCODE_SOURCE=$FWFILE /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x3 /tmp/uevent.* && grep -qx ACTION=change /tmp/uevent.*"
 calls=$(hv fake_calls)
-rm -f /tmp/uevent.*
-uevent sh -c 'env > /tmp/uevent.$$' &
-watcher=$!
-sleep 1
+uevents_watch
 expect "a device write of the file succeeds" OK mcxio send $DEV $FW
 check "the device write reached the hypervisor once" test "$(hv fake_calls)" = $((calls + 1))
 check "whole and unchanged (CRC32 $crc)" test "$(hexof fake_last_crc)" = "$crc"
-sleep 1
-kill $watcher
+uevents_stop
 check "its KOBJ_CHANGE names the writer and the revision" \
 	sh -c "grep -Eqx 'MICROCODE_SOURCE=/dev/cpu/microcode \(mcxio\[[0-9]+\]\)' /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x3 /tmp/uevent.* && grep -qx ACTION=change /tmp/uevent.*"
 calls=$(hv fake_calls)
@@ -205,13 +198,9 @@ logged "the load says all CPUs run one revision" "all 2 physical CPUs run revisi
 set_hv fake_update -5
 set_hv fake_partial 1
 set_hv fake_stuck 2
-rm -f /tmp/uevent.*
-uevent sh -c 'env > /tmp/uevent.$$' &
-watcher=$!
-sleep 1
+uevents_watch
 expect "an update that CPU 1 did not take gets Xen's EIO" EIO mcxio write $RELOAD 1
-sleep 1
-kill $watcher
+uevents_stop
 logged "the failure is told" "$FWFILE: update failed: a CPU did not take the update"
 logged "so is the partial update" \
 	"$FWFILE: 1 of 2 physical CPUs changed revision although Xen reported a failure: a partial update"
@@ -224,13 +213,9 @@ expect "xen_cpu1 the old one" 0x1 cat $MC/xen_cpu1/version
 set_hv fake_partial 0
 set_hv fake_update -17
 dmesg -c > /dev/null
-rm -f /tmp/uevent.*
-uevent sh -c 'env > /tmp/uevent.$$' &
-watcher=$!
-sleep 1
+uevents_watch
 expect "on a mixed host Xen may say up to date" OK mcxio write $RELOAD 1
-sleep 1
-kill $watcher
+uevents_stop
 logged "the log still tells the mixed state" "the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1"
 check "nothing changed: no partial update claimed, no uevent" \
 	sh -c "! dmesg | grep -q 'partial update' && ! cat /tmp/uevent.* 2>/dev/null | grep -q MICROCODE"
