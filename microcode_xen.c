@@ -32,7 +32,8 @@
  * mcx_rev_lock protects each physical CPU's last answer from Xen (its
  * revision, or the error), which readers without CAP_SYS_RAWIO are given:
  * every question to Xen takes its global platform-op lock, and no local
- * user may hammer it.
+ * user may hammer it.  It also protects mcx_last, the time and errno of the
+ * last update, which anyone may read.
  *
  * Everything else is written once in mcx_init() before the interfaces appear
  * (the vendor file name, the list of physical CPUs) and only read afterwards;
@@ -59,6 +60,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -120,8 +122,18 @@ struct mcx_pcpu {
 
 static LIST_HEAD(mcx_pcpus);
 
-/* Protects every mcx_pcpu's rev and err. */
+/* Protects every mcx_pcpu's rev and err, and mcx_last. */
 static DEFINE_MUTEX(mcx_rev_lock);
+
+/*
+ * The last blob handed to Xen: when (seconds since the epoch, 0 before the
+ * first) and the errno its writer got (0 for success), for monitoring
+ * (/sys/class/misc/microcode/last_update_*).
+ */
+static struct {
+	time64_t time;
+	int result;
+} mcx_last;
 
 /* What the physical CPUs run after an update: mcx_tally(). */
 struct mcx_tally {
@@ -347,28 +359,63 @@ static const struct file_operations mcx_dev_fops = {
 	.write		= mcx_dev_write,
 };
 
+/* /sys/class/misc/microcode/last_update_{time,result}: see mcx_last. */
+static ssize_t last_update_time_show(struct device *dev, struct device_attribute *attr,
+				     char *buf)
+{
+	time64_t t;
+
+	mutex_lock(&mcx_rev_lock);
+	t = mcx_last.time;
+	mutex_unlock(&mcx_rev_lock);
+	return sysfs_emit(buf, "%lld\n", (long long)t);
+}
+
+static ssize_t last_update_result_show(struct device *dev, struct device_attribute *attr,
+				       char *buf)
+{
+	int r;
+
+	mutex_lock(&mcx_rev_lock);
+	r = mcx_last.result;
+	mutex_unlock(&mcx_rev_lock);
+	return sysfs_emit(buf, "%d\n", r);
+}
+
+static DEVICE_ATTR_RO(last_update_time);
+static DEVICE_ATTR_RO(last_update_result);
+
+static struct attribute *mcx_misc_attrs[] = {
+	&dev_attr_last_update_time.attr,
+	&dev_attr_last_update_result.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(mcx_misc);
+
 static struct miscdevice mcx_misc = {
 	.minor		= MCX_MISC_MINOR,
 	.name		= "microcode",
 	.nodename	= "cpu/microcode",
 	.mode		= 0600,
 	.fops		= &mcx_dev_fops,
+	.groups		= mcx_misc_groups,
 };
 
 /*
- * Tells udev and monitoring that the CPUs run new microcode: a KOBJ_CHANGE
- * on /sys/class/misc/microcode, with what was loaded and, where Xen can
- * tell, the boot CPU's new revision, how many CPUs changed revision and
- * whether they now run different ones.
+ * Tells udev and monitoring that Xen answered an update: a KOBJ_CHANGE on
+ * /sys/class/misc/microcode, with what was sent, the errno its writer got
+ * (@ret) and, where Xen can tell, the boot CPU's revision, how many CPUs
+ * changed revision and whether they now run different ones.
  */
-static void mcx_notify(const char *src, const struct mcx_ucode_revision *after,
+static void mcx_notify(const char *src, int ret, const struct mcx_ucode_revision *after,
 		       const struct mcx_tally *t)
 {
-	char source[MCX_SRC_LEN + 32], revision[32], changed[32], mixed[24];
-	char *envp[5] = { source };
-	int n = 1;
+	char source[MCX_SRC_LEN + 32], result[32], revision[32], changed[32], mixed[24];
+	char *envp[6] = { source, result };
+	int n = 2;
 
 	snprintf(source, sizeof(source), "MICROCODE_SOURCE=%s", src);
+	snprintf(result, sizeof(result), "MICROCODE_RESULT=%d", ret);
 	if (after) {
 		snprintf(revision, sizeof(revision), "MICROCODE_REVISION=0x%x",
 			 after->revision);
@@ -524,8 +571,11 @@ static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 	mcx_report(&t);
 	if (t.changed || (known && before.revision != after.revision))
 		pr_notice_once("the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts\n");
-	if (!xen || t.changed)
-		mcx_notify(src, known ? &after : NULL, &t);
+	mutex_lock(&mcx_rev_lock);
+	mcx_last.time = ktime_get_real_seconds();
+	mcx_last.result = ret;
+	mutex_unlock(&mcx_rev_lock);
+	mcx_notify(src, ret, known ? &after : NULL, &t);
 	return ret;
 }
 

@@ -112,15 +112,19 @@ mutant file-from-cpu1 "$seam" microcode_xen.c \
 	"mcx_hv_cpu_version(0, &v)" "mcx_hv_cpu_version(1, &v)"
 # No uevent after a /dev/cpu/microcode write (only after reload).
 mutant no-uevent-for-device "$seam" microcode_xen.c \
-	"		mcx_notify(src, known ? &after : NULL, &t);$nl" \
-	"		if (src[0] != '/')$nl			mcx_notify(src, known ? &after : NULL, &t);$nl"
+	"	mcx_notify(src, ret, known ? &after : NULL, &t);$nl" \
+	"	if (src[0] != '/')$nl		mcx_notify(src, ret, known ? &after : NULL, &t);$nl"
 # Every reader of xen_cpuN asks Xen, not only one with CAP_SYS_RAWIO.
 mutant unprivileged-reads-ask-xen "$seam" microcode_xen.c \
 	"	if (capable(CAP_SYS_RAWIO)) {$nl		ret = mcx_pcpu_refresh" \
 	"	if (1) {$nl		ret = mcx_pcpu_refresh"
-# A partial update (Xen's error, some CPUs changed) sends no uevent.
-mutant partial-update-silent "$seam" microcode_xen.c \
-	"	if (!xen || t.changed)$nl" "	if (!xen)$nl"
+# A failed update (Xen's error) sends no uevent, as only success did once.
+mutant failure-silent "$seam" microcode_xen.c \
+	"	mcx_notify(src, ret, known ? &after : NULL, &t);$nl" \
+	"	if (!xen)$nl		mcx_notify(src, ret, known ? &after : NULL, &t);$nl"
+# The writer's errno is not kept for last_update_result.
+mutant last-result-lost "$seam" microcode_xen.c \
+	"	mcx_last.result = ret;$nl" "	mcx_last.result = 0;$nl"
 # Xen's FLASK refusal told as the old "interface version" EPROTO.
 mutant flask-as-eproto "$seam" microcode_xen.c \
 	"{ -EACCES, -EACCES," "{ -EACCES, -EPROTO,"

@@ -54,8 +54,15 @@ logged "the file is chosen from the physical boot CPU as Xen reports it" \
 logged "the load-time update named the file and Xen's verdict" "$FAILED"
 
 step reload
+uevents_watch
 expect_one "echo 1 > reload returns Xen's verdict" "$APPLY" mcxio write $RELOAD 1
+uevents_stop
 logged "reload logged the verdict" "$FAILED"
+# Xen's refusal too is announced, with the writer's errno (EIO -5, EBUSY -16).
+res=$(sed -n 's/^MICROCODE_RESULT=//p' /tmp/uevent.* 2>/dev/null)
+check "the refused update sent a uevent with the writer's errno ($res)" \
+	sh -c "echo '$res' | grep -Eqx -- '-(5|16)'"
+check "last_update_result holds the same errno" test "$(cat /sys/class/misc/microcode/last_update_result)" = "$res"
 if xen_at_least 4.18; then
 	logged "the log gives the boot CPU's revision before and after" \
 		"$FWFILE: update failed: .*; boot CPU revision 0x[0-9a-f]+ before, 0x[0-9a-f]+ after"
@@ -123,8 +130,8 @@ if [ "$VENDOR" = intel ]; then
 		echo "$ev" | sed 's/^/# uevent: /'
 		check "the update sent KOBJ_CHANGE for the misc device" \
 			sh -c "echo '$ev' | grep -qx ACTION=change && echo '$ev' | grep -qx DEVPATH=/devices/virtual/misc/microcode"
-		check "the uevent names the file and the new revision" \
-			sh -c "echo '$ev' | grep -qx MICROCODE_SOURCE=$FWFILE && echo '$ev' | grep -qx MICROCODE_REVISION=0x1"
+		check "the uevent names the file, the new revision and success" \
+			sh -c "echo '$ev' | grep -qx MICROCODE_SOURCE=$FWFILE && echo '$ev' | grep -qx MICROCODE_REVISION=0x1 && echo '$ev' | grep -qx MICROCODE_RESULT=0"
 	else
 		expect "force_reload on Xen $XEN fails with EOPNOTSUPP" EOPNOTSUPP mcxio write $FORCE 1
 	fi

@@ -5,6 +5,7 @@
 . ./lib.sh
 P=/sys/module/microcode_xen/parameters
 MC=/sys/devices/system/cpu/microcode
+MISC=/sys/class/misc/microcode
 FW=/lib/firmware/$FWFILE
 crc=$(crc32 $FW | cut -d' ' -f1)
 len=$(stat -c %s $FW)
@@ -194,6 +195,9 @@ check "nobody's reads still cost no hypercall beyond the update's" \
 step partial
 # Xen reports an update that some CPUs took and others did not as a failure.
 expect "insmod, all CPUs on revision 0x1" OK reinsmod fake_rev_step=0 update_on_load=0
+expect "before any update last_update_time reads 0" 0 cat $MISC/last_update_time
+check "last_update_time and last_update_result are world-readable (0444)" \
+	test "$(stat -c %a $MISC/last_update_time)/$(stat -c %a $MISC/last_update_result)" = 444/444
 logged "the load says all CPUs run one revision" "all 2 physical CPUs run revision 0x1$"
 set_hv fake_update -5
 set_hv fake_partial 1
@@ -206,8 +210,11 @@ logged "so is the partial update" \
 	"$FWFILE: 1 of 2 physical CPUs changed revision although Xen reported a failure: a partial update"
 logged "and the mixed state, with a reboot advised" \
 	"the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1; reboot"
-check "a uevent tells what changed: 1 CPU, mixed, boot CPU on 0x2" \
-	sh -c "grep -qx MICROCODE_CHANGED=1 /tmp/uevent.* && grep -qx MICROCODE_MIXED=1 /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x2 /tmp/uevent.*"
+check "a uevent tells what changed: 1 CPU, mixed, boot CPU on 0x2, the writer's EIO" \
+	sh -c "grep -qx MICROCODE_CHANGED=1 /tmp/uevent.* && grep -qx MICROCODE_MIXED=1 /tmp/uevent.* && grep -qx MICROCODE_REVISION=0x2 /tmp/uevent.* && grep -qx MICROCODE_RESULT=-5 /tmp/uevent.*"
+expect "last_update_result holds the writer's errno" -5 cat $MISC/last_update_result
+check "last_update_time is the time of that update (within a minute of dom0's clock)" \
+	sh -c "t=\$(cat $MISC/last_update_time); now=\$(date +%s); [ \$((now - t)) -ge 0 ] && [ \$((now - t)) -lt 60 ]"
 expect "xen_cpu0 shows the new revision" 0x2 cat $MC/xen_cpu0/version
 expect "xen_cpu1 the old one" 0x1 cat $MC/xen_cpu1/version
 set_hv fake_partial 0
@@ -217,8 +224,9 @@ uevents_watch
 expect "on a mixed host Xen may say up to date" OK mcxio write $RELOAD 1
 uevents_stop
 logged "the log still tells the mixed state" "the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1"
-check "nothing changed: no partial update claimed, no uevent" \
-	sh -c "! dmesg | grep -q 'partial update' && ! cat /tmp/uevent.* 2>/dev/null | grep -q MICROCODE"
+check "nothing changed: no partial update claimed; the uevent says 0 CPUs changed, success" \
+	sh -c "! dmesg | grep -q 'partial update' && grep -qx MICROCODE_CHANGED=0 /tmp/uevent.* && grep -qx MICROCODE_RESULT=0 /tmp/uevent.*"
+expect "last_update_result is 0 again" 0 cat $MISC/last_update_result
 set_hv fake_stuck 0
 set_hv fake_update 0
 expect "an update all CPUs take" OK mcxio write $RELOAD 1
