@@ -31,5 +31,12 @@ install() {
 	for f in $(mcx_fw_files); do
 		inst_simple "$f"
 	done
+	# The admin's options for the module (update_on_load=0, say): dracut
+	# takes /etc/modprobe.d along only in host-only mode.
+	for f in /etc/modprobe.d/*.conf; do
+		if [ -f "$f" ] && grep -qE '^[[:space:]]*options[[:space:]]+microcode_xen[[:space:]]' "$f"; then
+			inst_simple "$f"
+		fi
+	done
 	inst_hook pre-udev 10 "$moddir/microcode-xen.sh"
 }
