@@ -26,11 +26,15 @@ suites=("$@")
 case $(sed -n 's/^vendor_id[[:space:]]*: *//p' /proc/cpuinfo | head -n 1) in
 AuthenticAMD)
 	cpu=EPYC fw=amd-ucode/microcode_amd_fam17h.bin
+	# EPYC under TCG runs 0x1000065; the patch for its equivalence id is
+	# 0x800126f.
+	older=(amd-id 0x800126f 0x1000065) running=0x1000065
 	# MWAIT idle faults under TCG; Xen would not try a patch it has no
 	# digest for.
 	xen_cpu_args="max_cstate=0 ucode=digest-check=0" ;;
 *)
-	cpu=Skylake-Server fw=intel-ucode/06-55-04 xen_cpu_args="" ;;
+	cpu=Skylake-Server fw=intel-ucode/06-55-04 xen_cpu_args=""
+	older=(intel-rev 1) running=0x1 ;;
 esac
 
 mounted=()
@@ -104,6 +108,12 @@ list_initrd() {
 make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	local t=$SECONDS root=$2
 	install -m 0755 "$here/distro/probe.sh" "$root/usr/local/sbin/mcx-probe"
+	# The "older" vendor file of the rollback runbook: a copy of the file
+	# that claims the revision the emulated CPU runs, so that Xen 4.20's
+	# forced load of it really succeeds.
+	mkdir -p "$root/root/mcx-older/${fw%/*}"
+	python3 "$here/tools/mkblobs.py" "${older[@]:0:1}" "$CACHE/fw/lib/firmware/$fw" \
+		"$root/root/mcx-older/$fw" "${older[@]:1}" || { bad "$1: the older test file is made"; return 1; }
 	install -m 0644 "$here/distro/mcx-probe.service" "$root/etc/systemd/system/"
 	mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 	ln -sf /etc/systemd/system/mcx-probe.service "$root/etc/systemd/system/multi-user.target.wants/"
@@ -115,9 +125,10 @@ make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	took "$1 disk image" "$t"
 }
 
-boot() { # SUITE XEN|none: boot the disk; serial log in $out/SUITE/boot-XEN.log
+boot() { # SUITE XEN|none [NAME XEN-ARGS]: boot the disk; serial log in $out/SUITE/boot-NAME.log
 	local suite=$1 xen=$2 t=$SECONDS kver root=$out/$1/root rc=0
-	local log=$out/$suite/boot-$xen.log qemu
+	local name=${3:-$2} extra=${4:-}
+	local log=$out/$suite/boot-$name.log qemu
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
 	cp "$root/boot/vmlinuz-$kver" "$root/boot/initrd.img-$kver" "$out/$suite/"
 	qemu=(qemu-system-x86_64 -machine q35 -accel tcg -smp 2 -m 2048 -nographic -no-reboot
@@ -129,13 +140,15 @@ boot() { # SUITE XEN|none: boot the disk; serial log in $out/SUITE/boot-XEN.log
 		[ -e "$CACHE/xen-$xen/xen" ] ||
 			zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
 		qemu+=(-cpu "$cpu" -kernel "$CACHE/xen-$xen/xen"
-		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_cpu_args"
+		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_cpu_args $extra"
 		       -initrd "$out/$suite/vmlinuz-$kver root=/dev/vda rw console=hvc0 earlyprintk=xen panic=-1,$out/$suite/initrd.img-$kver")
 	fi
 	log "$suite: booting $kver $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen") (a few minutes under TCG)"
 	rm -f "$log"
-	timeout 900 "${qemu[@]}" </dev/null >"$out/$suite/qemu-$xen.out" 2>&1 || rc=$?
-	took "$suite boot ($xen)" "$t"
+	timeout 900 "${qemu[@]}" </dev/null >"$out/$suite/qemu-$name.out" 2>&1 || rc=$?
+	# The console ends lines with CR LF, lines fetched over HTTP add a CR.
+	[ ! -e "$log" ] || sed -i 's/\r//g' "$log"
+	took "$suite boot ($name)" "$t"
 	check "$suite: the boot $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen") ran to the probe's end (QEMU status $rc)" \
 		has "$log" "MCXPROBE done"
 	if grep -nE 'Oops|BUG:|WARNING: CPU:|cut here|Call Trace|blocked for more than' "$log" | grep -v MCXPROBE | head -n 5 | sed 's/^/#   /' | grep .; then
@@ -170,7 +183,95 @@ check_xen_boot() { # SUITE XEN
 		has "$log" "MCXPROBE unit active condition=yes result=success"
 	check "$suite/Xen $xen: no error from our units, modprobe or DKMS in the journal" \
 		has "$log" "MCXPROBE journal-errors 0"
-	grep 'MCXPROBE \(journal\|failed\|reload\|dmesg\|kernel-error\|late-load [a-z]*\):' "$log" | sed 's/^/#   /'
+	grep 'MCXPROBE \(journal\|failed\|reload\|dmesg\|kernel-error\|late-load [a-z]*\|runbook[0-9].*\|metrics-log\):' "$log" | sed 's/^/#   /'
+	check_runbooks "$suite" "$xen" "$log"
+	check_metrics "$suite" "$xen" "$log"
+}
+
+# The README's runbooks, walked on the booted system: what each says the
+# admin sees.
+check_runbooks() { # SUITE XEN LOG
+	local suite=$1 xen=$2 log=$3 a b c d
+	a=$(first "$log" 'microcode_xen: vendor file .* \(the physical boot CPU\)')
+	b=$(first "$log" 'microcode_xen: [0-9]+ physical CPUs listed under /sys/devices/system/cpu/microcode')
+	d=$(first "$log" 'microcode_xen: ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen')
+	if [ "$xen" = 4.17 ]; then
+		# No third line at the load; the first read of xen_cpu* says why.
+		c=$(first "$log" 'microcode_xen: this hypervisor cannot report microcode revisions \(Xen 4.18 and later can\)')
+		[ "$a" -lt "$b" ] && [ "$b" -eq $((a + 1)) ] && [ "$d" -eq $((b + 1)) ] && [ "$d" -lt "$c" ] && [ "$c" -lt 999999999 ]
+		verdict "$suite/Xen $xen: runbook 1: the load's three lines in the README's order, then at the first xen_cpu read its note (log lines $a $b $d $c)"
+	else
+		c=$(first "$log" 'microcode_xen: all [0-9]+ physical CPUs run revision 0x')
+		[ "$a" -lt "$b" ] && [ "$b" -lt "$c" ] && [ "$c" -lt "$d" ] && [ "$d" -lt 999999999 ]
+		verdict "$suite/Xen $xen: runbook 1: the load's four lines, in the README's order (log lines $a $b $c $d)"
+	fi
+	if [ "$xen" = 4.17 ]; then
+		check "$suite/Xen $xen: runbook 2: xen_cpu*/version cannot be read on 4.17 (Operation not supported)" \
+			has "$log" '^MCXPROBE runbook2 revisions: .*Operation not supported'
+		check "$suite/Xen $xen: runbook 3: force_reload says \"Operation not supported\", as the README says for 4.17" \
+			has "$log" '^MCXPROBE runbook3 force: .*Operation not supported'
+		check "$suite/Xen $xen: runbook 3: and Xen was not asked" \
+			bash -c "! grep -q 'updated from revision' '$log'"
+		return 0
+	fi
+	check "$suite/Xen $xen: runbook 2: sort | uniq -c of xen_cpu*/version is one line: every CPU on $running" \
+		has "$log" "^MCXPROBE runbook2 revisions: [0-9]+ $running\$"
+	check "$suite/Xen $xen: runbook 3: the forced load of the older file prints \"taken\"" \
+		has "$log" '^MCXPROBE runbook3 force: taken$'
+	check "$suite/Xen $xen: runbook 3: dom0's log says the forced update and the revisions" \
+		has "$log" "^MCXPROBE runbook3 dmesg: microcode_xen: $fw: Xen applied the update \\(forced\\); boot CPU revision $running before, $running after\$"
+	check "$suite/Xen $xen: runbook 3: and that all physical CPUs run it" \
+		has "$log" "^MCXPROBE runbook3 dmesg: microcode_xen: all [0-9]+ physical CPUs run revision $running\$"
+	check "$suite/Xen $xen: runbook 3: xl dmesg's line: CPU0 updated from revision $running to $running" \
+		has "$log" "\\(XEN\\) .*CPU0 updated from revision $running to $running"
+}
+
+# prom LOG STAGE METRIC: the value node_exporter served for METRIC (name and
+# labels as printed) at STAGE of the probe.
+# node_exporter prints numbers as floats (1.6777317e+07): as integers here.
+prom() { grep -F "MCXPROBE prom $2 $3 " "$1" | awk '{printf "%.0f\n", $NF; exit}'; }
+
+# The package's metrics as the real node_exporter serves them, against
+# xen_cpuN as dom0 reads it, at the boot, after the reload and after the
+# forced load of runbook 3.
+check_metrics() { # SUITE XEN LOG
+	local suite=$1 xen=$2 log=$3 st n rev sig bad_cpus ncpu t0 t1 t2 e
+	if has "$log" '^MCXPROBE prom boot no-node-exporter'; then
+		check "$suite/Xen $xen: without node_exporter the metrics program says so in the journal" \
+			has "$log" '^MCXPROBE metrics-log: microcode-xen-metrics: no /var/lib/prometheus/node-exporter \(prometheus-node-exporter is not installed\): no metrics written'
+		return 0
+	fi
+	for st in boot reload force; do
+		check "$suite/Xen $xen: node_exporter serves microcode_xen_loaded 1 ($st)" \
+			[ "$(prom "$log" $st microcode_xen_loaded)" = 1 ]
+		bad_cpus="" ncpu=0
+		while read -r _ _ n rev sig; do
+			n=${n#xen_cpu}
+			ncpu=$((ncpu + 1))
+			# node_exporter sorts the labels.
+			[ "$(prom "$log" $st "microcode_xen_cpu_revision{cpu=\"$n\"}")" = "$((rev))" ] &&
+				grep "^MCXPROBE prom $st microcode_xen_cpu_info{cpu=\"$n\"," "$log" |
+				grep -F "signature=\"$sig\"" | grep -F "revision=\"$rev\"" | grep -q '} 1$' ||
+				bad_cpus+=" $n"
+		done < <(grep "^MCXPROBE sysfs $st xen_cpu" "$log" | sed 's/^MCXPROBE //')
+		[ "$ncpu" -ge 2 ] && [ -z "$bad_cpus" ] && [ "$(prom "$log" $st microcode_xen_cpus)" = "$ncpu" ]
+		verdict "$suite/Xen $xen: the metrics give each of the $ncpu physical CPUs the revision and signature xen_cpuN reads ($st)"
+		[ -z "$bad_cpus" ] || echo "#   CPUs that differ:$bad_cpus"
+		check "$suite/Xen $xen: all CPUs run one revision: microcode_xen_mixed 0, microcode_xen_revisions 1 ($st)" \
+			[ "$(prom "$log" $st microcode_xen_mixed)/$(prom "$log" $st microcode_xen_revisions)" = 0/1 ]
+	done
+	t0=$(prom "$log" boot microcode_xen_last_update_timestamp_seconds)
+	t1=$(prom "$log" reload microcode_xen_last_update_timestamp_seconds)
+	t2=$(prom "$log" force microcode_xen_last_update_timestamp_seconds)
+	e=$(prom "$log" boot microcode_xen_last_update_errno)/$(prom "$log" reload microcode_xen_last_update_errno)/$(prom "$log" force microcode_xen_last_update_errno)
+	[ "${t0:-0}" -gt 0 ] && [[ $e == @(5|16)/* ]]
+	verdict "$suite/Xen $xen: at boot the metrics hold the initramfs load: a time and Xen's apply failure (errno $e)"
+	[ "${t1:-0}" -gt "${t0:-0}" ] && [[ $e == */@(5|16)/* ]] && [ "$(prom "$log" reload microcode_xen_last_update_success)" = 0 ]
+	verdict "$suite/Xen $xen: after the reload: a later time ($t0 -> $t1), its errno, success 0"
+	[ "${t2:-0}" -ge "${t1:-0}" ] && [[ $e == */*/0 ]] && [ "$(prom "$log" force microcode_xen_last_update_success)" = 1 ]
+	verdict "$suite/Xen $xen: after the forced update: its time ($t2), errno 0, success 1"
+	check "$suite/Xen $xen: the metrics program logged nothing at boot (it had a folder and the module)" \
+		bash -c "! grep -q '^MCXPROBE metrics-log: ' '$log'"
 }
 
 check_bare_boot() { # SUITE
@@ -187,12 +288,53 @@ check_bare_boot() { # SUITE
 	grep 'MCXPROBE \(journal\|failed\):' "$log" | sed 's/^/#   /'
 }
 
+# The recommended setup of the README ("With ucode=scan and the distro
+# hooks", runbook 4): Xen's ucode=scan loads the early microcode archive at
+# the front of the initramfs before dom0 starts, and update_on_load=0 in
+# /etc/modprobe.d, carried into the initramfs, keeps the module from sending
+# it again; reload and the metrics are there all the same.
+scan_boot() { # SUITE XEN KVER
+	local suite=$1 xen=$2 kver=$3 root=$out/$1/root log=$out/$1/boot-scan.log revs dom0 n
+	echo 'options microcode_xen update_on_load=0' > "$root/etc/modprobe.d/microcode-xen.conf"
+	touch "$root/etc/mcx-probe-scan"
+	if [ -x "$root/usr/bin/lsinitrd" ]; then
+		in_root "$root" dracut -q -f "/boot/initrd.img-$kver" "$kver"
+	else
+		in_root "$root" update-initramfs -u -k "$kver" >/dev/null 2>&1
+	fi
+	list_initrd "$root" "$kver" > "$out/$suite/initrd-scan.list"
+	check "$suite: the early microcode archive is at the front of the initramfs (what ucode=scan reads)" \
+		has "$out/$suite/initrd-scan.list" 'kernel/x86/microcode/(AuthenticAMD|GenuineIntel)\.bin$'
+	make_disk "$suite" "$root" || return 1
+	rm "$root/etc/modprobe.d/microcode-xen.conf" "$root/etc/mcx-probe-scan"
+	boot "$suite" "$xen" scan ucode=scan || return 1
+	revs=$(python3 "$here/distro/ucode_revs.py" "$root/lib/firmware/$fw"* | paste -sd'|')
+	dom0=$(first "$log" 'LOADING DOMAIN 0')
+	n=$(head -n "$dom0" "$log" | grep -cE "(update rev 0x[0-9a-f]+ to 0x0*($revs) |updated from revision .* to 0x0*($revs))")
+	check "$suite/Xen $xen ucode=scan: Xen tried a revision of $fw from the early archive before dom0 started ($n lines)" \
+		[ "$n" -ge 1 ]
+	check "$suite/Xen $xen ucode=scan: update_on_load=0 reached the module in the initramfs" \
+		has "$log" '^MCXPROBE update_on_load N$'
+	check "$suite/Xen $xen ucode=scan: so dom0 sent nothing: no attempt after dom0 started" \
+		[ "$(tail -n +"$dom0" "$log" | grep -cE "update rev 0x[0-9a-f]+ to 0x0*($revs) ")" -eq 0 ]
+	check "$suite/Xen $xen ucode=scan: the module is loaded all the same, reload is there" \
+		has "$log" "MCXPROBE module loaded"
+	if ! has "$log" '^MCXPROBE prom scan no-node-exporter'; then
+		check "$suite/Xen $xen ucode=scan: the metrics say no update since the load (timestamp 0, success 0)" \
+			[ "$(prom "$log" scan microcode_xen_last_update_timestamp_seconds)/$(prom "$log" scan microcode_xen_last_update_success)" = 0/0 ]
+	fi
+	check "$suite/Xen $xen ucode=scan: no error from our units, modprobe or DKMS in the journal" \
+		has "$log" "MCXPROBE journal-errors 0"
+}
+
 # Bad input, a second kernel and the purge, in the chroot of the system.
 chroot_checks() { # SUITE ROOT KVER
 	local suite=$1 root=$2 kver=$3 o rc k2 st
 	# A broken default file: a warning, the default, a working initramfs.
+	# The same rebuild takes the module option of runbook 4 along.
 	cp "$root/etc/default/microcode-xen" "$out/$suite/default.saved"
 	printf 'MICROCODE_XEN_INITRAMFS=sometimes\n((( not shell\n' >> "$root/etc/default/microcode-xen"
+	echo 'options microcode_xen update_on_load=0' > "$root/etc/modprobe.d/microcode-xen.conf"
 	if [ -x "$root/usr/bin/lsinitrd" ]; then
 		o=$(in_root "$root" dracut -f "/boot/initrd.img-$kver" "$kver" 2>&1)
 	else
@@ -204,6 +346,34 @@ chroot_checks() { # SUITE ROOT KVER
 	verdict "$suite: a bad value in /etc/default/microcode-xen gives a one-line warning and the default"
 	grep 'microcode-xen' <<<"$o" | sort -u | sed 's/^/#   /'
 	cp "$out/$suite/default.saved" "$root/etc/default/microcode-xen"
+	check "$suite: runbook 4: /etc/modprobe.d/microcode-xen.conf (update_on_load=0) is in the rebuilt initramfs" \
+		has <(list_initrd "$root" "$kver") '^(\./)?etc/modprobe\.d/microcode-xen\.conf$'
+	rm "$root/etc/modprobe.d/microcode-xen.conf"
+
+	# The metrics program: each bad input ends with exit status 0 and one
+	# line, and writes nothing it should not.
+	local prog=/usr/libexec/microcode-xen/metrics d=$root/tmp/mcx-prom
+	o=$(in_root "$root" env MCX_PROM_DIR=/nonexistent $prog 2>&1); rc=$?
+	[ $rc -eq 0 ] && grep -qx 'microcode-xen-metrics: no /nonexistent (prometheus-node-exporter is not installed): no metrics written' <<<"$o"
+	verdict "$suite: metrics without node_exporter's folder: exit status 0, one line ($o)"
+	mkdir -p "$d"
+	mount --bind "$d" "$d" && mount -o remount,bind,ro "$d"
+	o=$(in_root "$root" env MCX_PROM_DIR=/tmp/mcx-prom $prog 2>&1); rc=$?
+	umount "$d"
+	[ $rc -eq 0 ] && grep -qx 'microcode-xen-metrics: cannot write to /tmp/mcx-prom: no metrics written' <<<"$o" && [ -z "$(ls -A "$d")" ]
+	verdict "$suite: metrics into a read-only folder: exit status 0, one line, nothing written ($o)"
+	# This host runs no microcode_xen.
+	o=$(in_root "$root" env MCX_PROM_DIR=/tmp/mcx-prom $prog 2>&1); rc=$?
+	[ $rc -eq 0 ] && grep -qx 'microcode-xen-metrics: microcode_xen is not loaded: only microcode_xen_loaded 0 written' <<<"$o" &&
+		[ "$(grep -v '^#' "$d/microcode_xen.prom")" = "microcode_xen_loaded 0" ] && [ "$(ls -A "$d")" = microcode_xen.prom ]
+	verdict "$suite: metrics without the module: exit status 0, one line, microcode_xen_loaded 0 ($o)"
+	rm -rf "$d"
+	# For the purge to remove: the file in node_exporter's own folder.
+	if [ -d "$root/var/lib/prometheus/node-exporter" ]; then
+		in_root "$root" $prog 2>/dev/null
+		check "$suite: before the purge, microcode_xen.prom is in node_exporter's folder" \
+			[ -f "$root/var/lib/prometheus/node-exporter/microcode_xen.prom" ]
+	fi
 
 	# No microcode packages: a clear message, the module still goes in.
 	o=$(in_root "$root" apt-get purge -y intel-microcode amd64-microcode 2>&1); rc=$?
@@ -238,7 +408,7 @@ chroot_checks() { # SUITE ROOT KVER
 	o=$(in_root "$root" apt-get purge -y microcode-xen-dkms 2>&1); rc=$?
 	check "$suite: apt purge microcode-xen-dkms succeeds" [ $rc -eq 0 ]
 	local left k
-	left=$(cd "$root" && find etc usr lib var/lib/dkms boot -path '*microcode[-_]xen*' 2>/dev/null)
+	left=$(cd "$root" && find etc usr lib var/lib/dkms var/lib/prometheus boot -path '*microcode[-_]xen*' 2>/dev/null)
 	for k in "$root"/boot/initrd.img-*; do
 		k=${k##*/initrd.img-}
 		list_initrd "$root" "$k" | grep -E 'microcode[-_]xen|firmware/(amd|intel)-ucode' | sed "s|^|initrd $k: |"
@@ -274,6 +444,7 @@ suite_test() { # SUITE XEN
 	make_disk "$suite" "$root" || return 1
 	boot "$suite" "$xen" && check_xen_boot "$suite" "$xen"
 	boot "$suite" none && check_bare_boot "$suite"
+	[ "$suite" != trixie ] || scan_boot "$suite" "$xen" "$kver"
 	t=$SECONDS
 	chroot_checks "$suite" "$root" "$kver"
 	took "$suite chroot checks" "$t"

@@ -22,7 +22,9 @@ base_dir() {
 		later="linux-image-$K612-amd64 linux-headers-$K612-amd64" ;;
 	trixie)
 		pre=dracut
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode"
+		# node_exporter reads the package's metrics (bookworm tests the
+		# system without it).
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode prometheus-node-exporter"
 		later="" ;;
 	*) die "unknown suite $suite" ;;
 	esac

@@ -5,19 +5,52 @@
 # "MCXPROBE" lines on the console, then powers off.  No wc: it dies with
 # SIGILL in a dom0 under TCG.
 say() { echo "MCXPROBE $*" > /dev/console; }
+MC=/sys/devices/system/cpu/microcode
+# metrics STAGE: microcode_xen's metrics as the real node_exporter serves
+# them (after udev ran the metrics program for every event so far), and each
+# physical CPU's revision beside them, as "MCXPROBE prom|sysfs STAGE ..."
+# lines for the host to compare.
+metrics() {
+	if [ ! -x /usr/bin/prometheus-node-exporter ]; then
+		say "prom $1 no-node-exporter"
+		return 0
+	fi
+	udevadm settle --timeout=60
+	i=0
+	while [ $i -lt 180 ]; do
+		bash -c 'exec 3<>/dev/tcp/127.0.0.1/9100 &&
+			printf "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && cat <&3' \
+			> /run/mcx-metrics 2>/dev/null && grep -q '^microcode_xen_loaded' /run/mcx-metrics && break
+		sleep 1
+		i=$((i + 1))
+	done
+	grep '^microcode_xen_' /run/mcx-metrics | sed "s/^/MCXPROBE prom $1 /" > /dev/console
+	for c in "$MC"/xen_cpu*; do
+		say "sysfs $1 ${c##*/} $(cat "$c/version" 2>/dev/null || echo none) $(cat "$c/signature")"
+	done
+}
 say "kernel $(uname -r)"
 if [ -d /sys/devices/system/xen_cpu ]; then say "dom0 yes"; else say "dom0 no"; fi
 if [ -d /sys/module/microcode_xen ]; then say "module loaded"; else say "module absent"; fi
 say "unit $(systemctl is-active microcode-xen.service) condition=$(systemctl show -p ConditionResult --value microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
 say "failed-units $(systemctl list-units --failed --plain --no-legend | grep -c .)"
 systemctl list-units --failed --plain --no-legend | sed 's/^/MCXPROBE failed: /' > /dev/console
-if [ -e /sys/devices/system/cpu/microcode/reload ]; then
-	if err=$( (echo 1 > /sys/devices/system/cpu/microcode/reload) 2>&1); then
+if [ -e /etc/mcx-probe-scan ]; then
+	# The boot of the recommended setup: Xen's ucode=scan and
+	# update_on_load=0 from /etc/modprobe.d (README, runbook 4).
+	say "update_on_load $(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1)"
+	metrics scan
+elif [ -e $MC/reload ]; then
+	metrics boot
+	if err=$( (echo 1 > $MC/reload) 2>&1); then
 		say "reload ok"
 	else
 		say "reload error: $err"
 	fi
 	dmesg | grep 'microcode_xen' | tail -n 3 | sed 's/^/MCXPROBE dmesg: /' > /dev/console
+	metrics reload
+	# README, runbook 2: every physical CPU's revision.
+	say "runbook2 revisions: $(cat $MC/xen_cpu*/version 2>&1 | sort | uniq -c | sed 's/^ *//' | paste -sd'|')"
 	# The opt-in late load: a microcode package's files changed (the
 	# trigger fires), first with the default (off), then switched on.
 	late() {
@@ -28,7 +61,25 @@ if [ -e /sys/devices/system/cpu/microcode/reload ]; then
 	sed -i 's/^MICROCODE_XEN_LATE_LOAD=.*/MICROCODE_XEN_LATE_LOAD=yes/' /etc/default/microcode-xen
 	say "late-load on: $(late)"
 	sed -i 's/^MICROCODE_XEN_LATE_LOAD=.*/MICROCODE_XEN_LATE_LOAD=no/' /etc/default/microcode-xen
+	# README, runbook 3: roll back.  The "older" file (a test copy of the
+	# vendor file claiming the running revision) replaces the installed
+	# one, as a downgrade of the microcode package would, then the forced
+	# load, word for word as the runbook has it.
+	old=$(cd /root/mcx-older && find . -type f | sed 's|^\./||')
+	[ ! -e "/lib/firmware/$old" ] || cp "/lib/firmware/$old" /run/mcx-fw.saved
+	cp "/root/mcx-older/$old" "/lib/firmware/$old"
+	dmesg -C
+	# As root's shell, bash, says it (dash says "I/O error" for any errno).
+	say "runbook3 force: $(bash -c "echo 1 > $MC/force_reload && echo taken" 2>&1)"
+	dmesg | grep 'microcode_xen' | sed 's/^[^]]*] /MCXPROBE runbook3 dmesg: /' > /dev/console
+	metrics force
+	if [ -e /run/mcx-fw.saved ]; then
+		cp /run/mcx-fw.saved "/lib/firmware/$old"
+	else
+		rm -f "/lib/firmware/$old"
+	fi
 fi
+journalctl -b -t microcode-xen-metrics --no-pager -o cat | sed 's/^/MCXPROBE metrics-log: /' > /dev/console
 # Errors of our unit, modprobe or DKMS; and, apart, the module's own kernel
 # lines at error level (Xen's refusals: under emulation every update fails).
 journalctl -b -p err --no-pager -o short > /run/mcx-journal
