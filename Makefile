@@ -3,6 +3,7 @@
 # make                   build against the running kernel
 # make KDIR=/path        build against another kernel's headers or build tree
 # make check             set up and run all tests (tests/README)
+# make check-debug       build the debug dom0 kernel (once) and run its VM tests
 # make demo              set up, boot Xen in a VM, load the module, reload
 # make bench             time the update paths against their limits and xen-ucode (BENCHMARKS.md)
 # make deb               Debian source and binary package (microcode-xen-dkms) in build/deb
@@ -19,6 +20,11 @@ install: modules
 
 check:
 	@tests/run-all.sh
+
+check-debug:
+	@tests/setup.sh >/dev/null
+	@tests/debug-kernel.sh build >/dev/null
+	@tests/run-vm.sh debug
 
 demo:
 	@tests/demo.sh
@@ -38,4 +44,4 @@ deb:
 	cd build/deb/microcode-xen-$(VERSION) && dpkg-buildpackage -us -uc
 	@ls build/deb/*.deb build/deb/*.dsc
 
-.PHONY: all modules clean install check demo bench deb
+.PHONY: all modules clean install check check-debug demo bench deb

@@ -43,6 +43,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/cpu.h>
 #include <linux/device.h>
@@ -63,6 +64,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 
 #include <xen/xen.h>
 
@@ -873,9 +875,19 @@ static struct attribute *mcx_pcpu_attrs[] = {
 };
 ATTRIBUTE_GROUPS(mcx_pcpu);
 
+/*
+ * A kobject's release may run after the last kobject_put() returns (always
+ * so with CONFIG_DEBUG_KOBJECT_RELEASE), and this one is the module's code:
+ * the module's exit waits until every xen_cpuN is released.
+ */
+static atomic_t mcx_pcpus_alive = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(mcx_pcpus_released);
+
 static void mcx_pcpu_release(struct kobject *kobj)
 {
 	kfree(container_of(kobj, struct mcx_pcpu, kobj));
+	if (atomic_dec_and_test(&mcx_pcpus_alive))
+		wake_up(&mcx_pcpus_released);
 }
 
 static const struct kobj_type mcx_pcpu_ktype = {
@@ -898,6 +910,7 @@ static int mcx_add_pcpu(u32 cpu)
 	pcpu = kzalloc_obj(*pcpu, GFP_KERNEL);
 	if (!pcpu)
 		return -ENOMEM;
+	atomic_inc(&mcx_pcpus_alive);
 	pcpu->cpu = cpu;
 	pcpu->err = -ENODATA;	/* not asked yet */
 	ret = kobject_init_and_add(&pcpu->kobj, &mcx_pcpu_ktype, parent, "xen_cpu%u", cpu);
@@ -921,8 +934,11 @@ static void mcx_remove_pcpus(void)
 		if (mcx_cpu_root)
 			sysfs_remove_link_from_group(&mcx_cpu_root->kobj, mcx_shared_group.name,
 						     kobject_name(&pcpu->kobj));
+		/* Out of sysfs now, not when the release runs: no read after exit. */
+		kobject_del(&pcpu->kobj);
 		kobject_put(&pcpu->kobj);
 	}
+	wait_event(mcx_pcpus_released, !atomic_read(&mcx_pcpus_alive));
 }
 
 /*
@@ -1057,6 +1073,8 @@ static void mcx_remove_sysfs(void)
 		put_device(mcx_cpu_root);
 	} else if (mcx_kobj) {
 		sysfs_remove_group(mcx_kobj, &mcx_group);
+		/* Gone now, so that the next insmod can make it again. */
+		kobject_del(mcx_kobj);
 		kobject_put(mcx_kobj);
 	}
 }

@@ -18,14 +18,39 @@ papt_opts() {
 papt-get() { local o; mapfile -t o < <(papt_opts); apt-get "${o[@]}" "$@"; }
 papt-cache() { local o; mapfile -t o < <(papt_opts); apt-cache "${o[@]}" "$@"; }
 
-# The headers folder of a cached kernel (6.1 or 6.12).
+# The debug kernel (tests/debug-kernel.sh): its cache folder is named after
+# what it is made of.  Bump DEBUG_RECIPE when the build recipe changes.
+DEBUG_RECIPE=1
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+debug_dir() {
+	local v h
+	v=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
+		die "linux-source-6.1 is not installed (run tests/setup.sh)"
+	h=$({ echo "$v recipe $DEBUG_RECIPE"; cat "$LIB_DIR/debug/6.1.config"; } | sha256sum | cut -c1-12)
+	echo "$CACHE/kdebug/6.1-$h"
+}
+
+# The headers folder of a cached kernel (6.1 or 6.12), or the debug kernel's
+# build tree (6.1-debug).
 kdir_of() {
 	local d
+	if [ "$1" = 6.1-debug ]; then
+		d=$(debug_dir) || return 1
+		[ -e "$d/ready" ] || die "the debug kernel is not built (run tests/debug-kernel.sh)"
+		echo "$d/linux"
+		return
+	fi
 	d=$(compgen -G "$CACHE/k/$1/usr/src/linux-headers-*-amd64" | head -n1) ||
 		die "no headers for kernel $1 in $CACHE (run tests/setup.sh)"
 	echo "$d"
 }
-vmlinuz_of() { compgen -G "$CACHE/k/$1/boot/vmlinuz-*" | head -n1; }
+vmlinuz_of() {
+	if [ "$1" = 6.1-debug ]; then
+		echo "$(debug_dir)/linux/arch/x86/boot/bzImage"
+		return
+	fi
+	compgen -G "$CACHE/k/$1/boot/vmlinuz-*" | head -n1
+}
 
 # Test results: "ok - DESC" / "not ok - DESC", tallied in $RESULTS so that a
 # run over several scripts ends with one count, and in npass/nfail for the

@@ -68,7 +68,10 @@ xen_count() {
 
 # What a kernel or Xen crash, warning, hang or memory exhaustion looks like
 # in the log.
-splat='Oops|BUG:|WARNING: CPU|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
+# The debug kernel (6.1-debug) adds its sanitizers' reports: "BUG: KASAN",
+# lockdep's "WARNING: possible circular locking..." and "inconsistent lock
+# state", UBSAN's and debugobjects' reports, kmemleak's count after a scan.
+splat='Oops|BUG:|WARNING:|UBSAN:|ODEBUG:|suspected memory leak|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
 
 # judge_log LOG WHAT: the scenario's results in one serial log (WHAT names
 # the boot in the messages).  Every "ok"/"not ok" line is a result; the
@@ -253,6 +256,26 @@ harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 # About 60 s alone; allow for a busy host.
 run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
 FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+
+# The debug kernel (tests/debug-kernel.sh: KASAN, lockdep, kmemleak, UBSAN,
+# fault injection).  Its KASAN cannot boot under Xen, PV or PVH (RELIABILITY):
+# the case boots it on its own with the test build, whose hypercalls go to
+# the stand-in, and fails every allocation of the module's paths once
+# (failnth.sh).  The kernel's cold build and this case each take longer
+# than the rest of make check: they run only when asked for by name
+# (make check-debug: tests/run-vm.sh debug); otherwise one line says so.
+if [ "$filter" != . ] && [[ failnth-6.1-debug =~ $filter ]]; then
+	if "$here/debug-kernel.sh" ready; then
+		gcc -static -O2 -Wall -Wextra -o "$top/build/failnth" "$here/tools/failnth.c" ||
+			result fail "[run-vm] tests/tools/failnth.c does not build"
+		FAKE=y run_case "failnth-6.1-debug" 6.1-debug none failnth --timeout 5400 \
+			--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" --file "$top/build/failnth=/test/failnth"
+	else
+		result fail "[run-vm] no debug kernel in $(dirname "$("$here/debug-kernel.sh" dir)"): tests/debug-kernel.sh builds it (make check-debug does)"
+	fi
+else
+	log "NOT RUN: failnth-6.1-debug (the debug kernel: KASAN, lockdep, kmemleak, fail-nth); make check-debug runs it"
+fi
 
 [ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/"
 script_end

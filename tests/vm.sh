@@ -10,7 +10,8 @@
 # helper built before are removed first, so a failed build leaves no old log
 # behind; vm.sh exits non-zero if the build or QEMU fails.
 #
-#   --kernel 6.1|6.12|7.2   dom0 kernel (default 6.1)
+#   --kernel 6.1|6.12|7.2|6.1-debug   dom0 kernel (default 6.1; 6.1-debug:
+#                           tests/debug-kernel.sh)
 #   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own
 #   --cpu MODEL             QEMU CPU model (default Skylake-Server)
 #   --xen-args "..."        extra Xen command line

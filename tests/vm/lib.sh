@@ -15,7 +15,33 @@ fail() { n=$((n + 1)); echo "not ok $n - $*"; }
 # finish: the last line of every scenario.  It tells the host how many
 # checks the scenario made; a scenario that stopped early (a line the shell
 # rejected, an exit) never prints it, and the host fails the case.
-finish() { echo "@@end $n"; }
+# On the debug kernel, kmemleak looks for objects of ours first.
+finish() {
+	case ${KERNEL:-} in
+	*-debug) kmemleak_check "at the scenario's end" ;;
+	esac
+	echo "@@end $n"
+}
+
+# kmemleak_check DESC: on the debug kernel, a kmemleak scan finds no
+# object of ours: one whose allocation went through the module, named in
+# its backtrace or, once the module is gone, a bare module address.  The
+# objects it reports are then forgotten, so that the next check sees only
+# new ones.
+kmemleak_check() {
+	local kml=/sys/kernel/debug/kmemleak ours
+	[ -e $kml ] || mount -t debugfs debugfs /sys/kernel/debug
+	sleep 6	# kmemleak reports objects older than 5 s
+	echo scan > $kml
+	ours=$(awk '/^unreferenced object/ {o = $0} /microcode_xen|\] 0xffffffffc0/ && o {print o; o = ""}' $kml)
+	if [ -z "$ours" ]; then
+		pass "$1: kmemleak finds no object of ours"
+	else
+		fail "$1: kmemleak finds objects of ours:"
+		head -n 40 $kml | sed 's/^/#   /'
+	fi
+	echo clear > $kml
+}
 
 # step NAME: marks where the next actions start, so the host can tell which
 # of Xen's lines they caused; dom0's log is emptied at each step.

@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+# Every allocation failed once, on the debug kernel (6.1-debug,
+# tests/debug-kernel.sh) with the real intel-ucode/06-55-04.  Its KASAN
+# cannot boot under Xen (../RELIABILITY): the test build runs it on its own,
+# its hypercalls going to the stand-in (tests/fake_hv.h).  For each path, fail-nth fails its
+# 1st, 2nd, ... fault-injection point (slab and page allocations, GFP_KERNEL
+# included) until the call completes without reaching it.  After each
+# injection: the answer is ENOMEM or the normal one, dom0's log has no
+# sanitizer report or warning, and the next normal call works; after each
+# path: kmemleak finds nothing of ours and the module unloads.  The figures
+# (points per path, answers, the allocation sites that the kernel's
+# rate-limited stack dumps named) go to "# figure:" lines.
+. ./lib.sh
+FW=/lib/firmware/$FWFILE
+UCODE=/sys/devices/system/cpu/microcode
+# What an update answers: the stand-in applies it; real Xen under emulation
+# fails to (APPLY, lib.sh).
+NORMAL=${APPLY:-OK}
+D=/sys/kernel/debug
+KML=$D/kmemleak
+mount -t debugfs debugfs $D
+for a in failslab fail_page_alloc; do
+	echo N > $D/$a/ignore-gfp-wait
+	echo 2 > $D/$a/verbose
+done
+echo N > $D/fail_page_alloc/ignore-gfp-highmem
+echo 0 > $D/fail_page_alloc/min-order
+# What a bug looks like in dom0's log.  A "Call Trace" alone is not one:
+# each injected failure dumps its stack, and so does a page allocation
+# that fails without __GFP_NOWARN.
+bugs='duplicate filename|BUG:|WARNING:|Oops|UBSAN:|KASAN|ODEBUG:|possible .*deadlock|inconsistent lock state|general protection|blocked for more than|refcount_t:|list_(add|del) corruption|kmemleak: .*suspected'
+
+step setup
+check "fail-nth is there" test -w /proc/self/fail-nth
+check "kmemleak is there" test -w $KML
+# Objects that leaked before this scenario are not ours to report.
+echo scan > $KML
+echo clear > $KML
+# The injected failures' stack dumps stay out of the serial console: dom0's
+# log (dmesg) has them, and every line of it is checked here.
+read -r console_level _ < /proc/sys/kernel/printk
+echo 1 > /proc/sys/kernel/printk
+
+# site: the caller of the allocation that failed, from the stack dump of
+# the injection (the kernel prints 10 in 5 s; "?" when it printed none)
+site() {
+	dmesg | sed 's/^\[[^]]*\] *//' | awk '/FAULT_INJECTION: forcing a failure/ {f = 1}
+		f && /Call Trace:/ {t = 1; next}
+		t && $1 !~ /^(\?|<\/?TASK>|<\/?IRQ>|dump_stack|should_fail|__should_fail|should_failslab|fail_dump|prepare_alloc_pages|__alloc_pages|alloc_pages|__kmalloc|kmalloc|kmem_cache_alloc|slab_|__slab|kvmalloc|__kvmalloc|__vmalloc|vmalloc|kzalloc|kmemdup|kstrdup|kvasprintf|kasprintf|__get_free|get_zeroed|krealloc|__kmem_cache|kasan|__kasan|kmemleak|stack_depot|__stack_depot|create_object|__create_object|mem_pool|alloc_slab|allocate_slab|new_slab|___slab|get_partial|__vmalloc_node|__vmalloc_area|vm_area_alloc|alloc_vmap|__get_vm_area|__alloc_pages_bulk|alloc_pages_bulk|xa_|xas_|idr_|ida_|radix_tree_)/ {
+			sub(/\+.*/, "", $1); print $1 ($2 ~ /^\[/ ? $2 : ""); exit }'
+}
+
+# inject NAME WANT AFTER FAILNTH-ARGS...: the loop.  WANT: the normal
+# answers (words); AFTER: a function that makes the next normal call and
+# returns non-zero when it does not work.
+inject() {
+	local name=$1 want=$2 after=$3 i=1 out verdict ans s
+	local points=0 bad=0 dirty=0 broke=0 answers=" " sites=" " first=""
+	shift 3
+	step "failnth-$name"
+	while [ $i -le 2000 ]; do
+		dmesg -c > /dev/null
+		out=$(/test/failnth $i "$@" 2>&1)
+		verdict=${out%% *} ans=${out#* }
+		if [ "$verdict" = clean ]; then
+			break
+		fi
+		if [ "$verdict" != injected ]; then
+			bad=$((bad + 1))
+			first=${first:-"point $i: failnth said '$out'"}
+			break
+		fi
+		points=$i
+		case " $want ENOMEM " in
+		*" $ans "*) ;;
+		*) bad=$((bad + 1)); first=${first:-"point $i: $ans"} ;;
+		esac
+		case $answers in *" $ans "*) ;; *) answers="$answers$ans " ;; esac
+		s=$(site)
+		[ -z "$s" ] || case $sites in *" $s "*) ;; *) sites="$sites$s " ;; esac
+		if dmesg | grep -Eq "$bugs"; then
+			dirty=$((dirty + 1))
+			if [ $dirty -eq 1 ]; then
+				echo "# point $i of $name ($ans):"
+				dmesg | grep -E -B5 -A30 "$bugs" | head -n 60 | sed 's/^/#   /'
+			fi
+		fi
+		[ $((i % 25)) -ne 0 ] || echo "# $name: $i points so far"
+		if ! $after "$ans"; then
+			broke=$((broke + 1))
+			[ $broke -gt 1 ] || echo "# point $i of $name ($ans): the next normal call failed"
+		fi
+		i=$((i + 1))
+	done
+	echo "# figure: fail-nth $name: $points injection points; answers:$answers; sites:$sites"
+	check "$name: $points injection points, each failed once, until the call completed (${ans:-none})" \
+		test "$verdict" = clean -a "$points" -gt 0
+	case " $want " in
+	*" $ans "*) pass "$name: with every point allowed, the normal answer ($ans)" ;;
+	*) fail "$name: with every point allowed: expected $want, got '$ans'" ;;
+	esac
+	check "$name: each injection answered ENOMEM or the normal answer ($bad did not${first:+; first: $first})" \
+		test $bad -eq 0
+	check "$name: no sanitizer report, lockdep report or warning after any injection ($dirty had one)" \
+		test $dirty -eq 0
+	check "$name: after each injection, the next normal call worked ($broke did not)" test $broke -eq 0
+}
+
+loaded() { grep -q '^microcode_xen ' /proc/modules; }
+# A module that loaded, with whatever it could make, works and unloads:
+# its device always, reload if it made it.
+works_and_unloads() {
+	local a
+	a=$(mcxio send $DEV $FW)
+	case " $NORMAL " in *" $a "*) ;; *) echo "# device write: $a"; return 1 ;; esac
+	if [ -e $RELOAD ]; then
+		a=$(mcxio write $RELOAD 1)
+		case " $NORMAL " in *" $a "*) ;; *) echo "# reload: $a"; return 1 ;; esac
+	fi
+	[ "$(mcxio rmmod microcode_xen)" = OK ] && ! loaded
+}
+after_insmod() {
+	if [ "$1" = OK ]; then
+		works_and_unloads
+		return
+	fi
+	# It failed cleanly: not loaded.  Where the module's init ran (it
+	# logged), a normal load must work; a failure inside the module loader,
+	# before any code of ours, is followed by the next point's load.
+	loaded && return 1
+	dmesg | grep -q 'microcode_xen: ' || return 0
+	[ "$(mcxio insmod $MOD)" = OK ] && works_and_unloads
+}
+after_reload() { case " $NORMAL " in *" $(mcxio write $RELOAD 1) "*) ;; *) return 1 ;; esac; }
+after_dev() { case " $NORMAL " in *" $(mcxio send $DEV $FW) "*) ;; *) return 1 ;; esac; }
+rev0=
+after_read() { [ "$(cat $UCODE/xen_cpu0/version)" = "$rev0" ]; }
+
+step load
+expect "insmod succeeds" OK mcxio insmod $MOD
+inject reload "$NORMAL" after_reload write $RELOAD 1
+inject force_reload "$NORMAL" after_reload write $UCODE/force_reload 1
+inject device "$NORMAL" after_dev send $DEV $FW
+rev0=$(cat $UCODE/xen_cpu0/version)
+check "xen_cpu0/version reads ($rev0)" test -n "$rev0"
+inject xen_cpu0-version "OK" after_read read $UCODE/xen_cpu0/version
+kmemleak_check "reload, force_reload, device, xen_cpu0"
+
+step unload
+expect "rmmod succeeds" OK mcxio rmmod microcode_xen
+inject insmod OK after_insmod insmod $MOD
+kmemleak_check insmod
+
+echo "$console_level" > /proc/sys/kernel/printk
+check "lockdep is still on: it reported nothing since boot" grep -Eq 'debug_locks: +1' /proc/lockdep_stats
+finish
