@@ -143,6 +143,8 @@ struct mcx_tally {
 	unsigned int changed;	/* of those, CPUs whose revision changed */
 	u32 rev[2];		/* the first two revisions found */
 	unsigned int count[2];	/* and how many CPUs run each */
+	bool boot_known;	/* physical CPU 0 was among those known */
+	struct mcx_ucode_revision boot;	/* and its revision */
 };
 
 /*
@@ -466,6 +468,10 @@ static void mcx_tally(struct mcx_tally *t)
 		if (mcx_pcpu_refresh(pcpu, &r))
 			continue;
 		t->known++;
+		if (pcpu->cpu == 0) {
+			t->boot_known = true;
+			t->boot = r;
+		}
 		if (had && old != r.revision)
 			t->changed++;
 		for (i = 0; i < ARRAY_SIZE(t->rev); i++) {
@@ -494,11 +500,6 @@ static void mcx_report(const struct mcx_tally *t)
 		others ? ", the rest on others" : "");
 }
 
-/*
- * Hands one blob to Xen and explains the answer.  @src names the blob in the
- * log: the firmware file, or the process that wrote /dev/cpu/microcode.
- * With @force, Xen skips its revision check (same or older revisions load).
- */
 /* Explains Xen's answer @xen in the log; returns the caller's errno. */
 static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 {
@@ -557,14 +558,21 @@ static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 	/* Both callers refuse larger blobs, so @len fits Xen's 32 bits. */
 	BUILD_BUG_ON(MCX_MAX_BLOB_SIZE > U32_MAX);
 
-	/* Xen 4.18+ tells revisions; older Xen leaves the log without them. */
+	/*
+	 * Xen 4.18+ tells revisions; older Xen leaves the log without them.
+	 * The boot CPU's revision after the update comes from the tally, which
+	 * asks Xen for every CPU's anyway.
+	 */
 	known = !mcx_hv_ucode_revision(0, &before);
 	xen = mcx_hypercall(src, b, force);
-	known = known && !mcx_hv_ucode_revision(0, &after);
+	mcx_tally(&t);
+	if (known && t.boot_known)
+		after = t.boot;
+	else
+		known = known && !mcx_hv_ucode_revision(0, &after);
 	if (known)
 		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
 			 before.revision, after.revision);
-	mcx_tally(&t);
 
 	ret = mcx_explain(src, xen, force, revs);
 	if (xen && t.changed)
