@@ -11,7 +11,9 @@
 # shared, so only ratios within one boot mean anything.  FILTER, a regular
 # expression, picks configurations by name; ROUNDS (default 10) sets the
 # rounds; LOGLEVEL (default 1) the console log level in dom0 during them.
-# Results: build/bench/NAME/serial.txt and build/bench/results.md.
+# Results: build/bench/NAME/serial.txt and build/bench/results.md.  Exits 1
+# if a configuration gave no figures, failed a check in the guest or got
+# different answers from Xen on different paths.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -41,13 +43,18 @@ xen_utils() {
 	for p in "$B/debs/$v"/*.deb; do dpkg -x "$p" "$root"; done
 }
 
-# The reference module, against the cached headers of KERNEL.
+# The reference module, against the cached headers of KERNEL (for 7.2, in
+# sid's chroot, whose compiler that kernel needs).
 ref_module() {
 	local d=$out/ref-$1
 	rm -rf "$d"
 	mkdir -p "$d"
-	cp "$here/bench/mcx_bench.c" "$here/bench/Kbuild" "$top/hypercall.h" "$d/"
-	make -s -C "$(kdir_of "$1")" M="$d" >&2 2> >(grep -v 'Skipping BTF' >&2)
+	cp "$here/bench/mcx_bench.c" "$here/bench/Kbuild" "$top/hypercall.h" "$top/Makefile" "$d/"
+	if [ "$1" = 7.2 ]; then
+		"$here/sid.sh" build "$d" >&2
+	else
+		make -s -C "$d" KDIR="$(kdir_of "$1")" >&2 2> >(grep -v 'Skipping BTF' >&2)
+	fi
 	echo "$d/mcx_bench.ko"
 }
 
@@ -77,26 +84,49 @@ bench() {
 		--file "$(readlink -f "$root/usr/lib64/ld-linux-x86-64.so.2")=/lib64/ld-linux-x86-64.so.2")
 	log "[$name] booting dom0 $k on Xen $x: $src as $fwname, $ROUNDS rounds"
 	"$here/vm.sh" --kernel "$k" --xen "$x" --out "$d" --timeout 1200 "${files[@]}" "$@" \
-		"$here/bench/scenario.sh" || log "[$name] vm.sh failed; see $d"
+		"$here/bench/scenario.sh" || { log "[$name] vm.sh failed; see $d"; failed+=("$name"); }
 	tr -d '\r' < "$d/serial.log" > "$d/serial.txt"
-	python3 "$here/bench/summary.py" "$name" "$x" "$k" "$src" "$d/serial.txt" | tee -a "$out/results.md"
+	python3 "$here/bench/summary.py" "$name" "$x" "$k" "$src" "$d/serial.txt" "$out/targets.json" |
+		tee -a "$out/results.md" || failed+=("$name")
+	log "[$name] done ($(( ($(date +%s) - start) / 60 )) min since make bench began)"
 }
 
 : > "$out/results.md"
+: > "$out/targets.json"
+failed=()
+start=$(date +%s)
 amd_xen="max_cstate=0 ucode=digest-check=0"
 # An invariant TSC: Xen then lets dom0 read the TSC itself.  Without it Xen
 # emulates RDTSC from its own time, which stalls now and then across the
 # rendezvous of a microcode update under emulation (a 30 ms update timed
 # as 0).
 intel_cpu=Skylake-Server,+invtsc
+# Each dom0 kernel on each Xen it is tested with (7.2: Xen 4.20 only, as in
+# run-vm.sh), both Intel files.
 for x in 4.17 4.20; do
 	suite=bookworm
 	[ "$x" = 4.17 ] || suite=trixie
-	bench "intel44k-6.1-xen$x" 6.1 "$x" "$suite" intel-ucode/06-55-04 intel-ucode/06-55-04 \
-		--cpu "$intel_cpu"
-	bench "intel3m-6.1-xen$x" 6.1 "$x" "$suite" intel-ucode/06-ad-01 intel-ucode/06-55-04 \
-		--cpu "$intel_cpu"
+	kernels="6.1 6.12"
+	[ "$x" = 4.17 ] || kernels="$kernels 7.2"
+	for k in $kernels; do
+		bench "intel44k-$k-xen$x" "$k" "$x" "$suite" intel-ucode/06-55-04 intel-ucode/06-55-04 \
+			--cpu "$intel_cpu"
+		bench "intel3m-$k-xen$x" "$k" "$x" "$suite" intel-ucode/06-ad-01 intel-ucode/06-55-04 \
+			--cpu "$intel_cpu"
+	done
 done
+# AMD, PV and (AMD only: Intel PVH needs VMX, which TCG lacks) PVH.
 bench "amd19h-6.1-xen4.20" 6.1 4.20 trixie amd-ucode/microcode_amd_fam19h.bin \
-	amd-ucode/microcode_amd_fam17h.bin --cpu EPYC --xen-args "$amd_xen"
+	amd-ucode/microcode_amd_fam17h.bin --cpu EPYC,+invtsc --xen-args "$amd_xen"
+bench "amd19h-pvh-6.12-xen4.20" 6.12 4.20 trixie amd-ucode/microcode_amd_fam19h.bin \
+	amd-ucode/microcode_amd_fam17h.bin --cpu EPYC,-rdtscp,+invtsc --qemu-args "-device amd-iommu" \
+	--xen-args "$amd_xen dom0=pvh"
+{
+	printf '\n## Against the targets\n\n'
+	python3 "$here/bench/summary.py" --targets "$out/targets.json"
+} | tee -a "$out/results.md"
 log "results: $out/results.md"
+if [ ${#failed[@]} -gt 0 ]; then
+	log "FAILED (no figures, a failed boot or check, or different answers from Xen): ${failed[*]}"
+	exit 1
+fi

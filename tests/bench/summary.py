@@ -1,15 +1,42 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""summary.py NAME XEN KERNEL FILE SERIAL: one configuration of make bench
-(tests/bench.sh) as a Markdown section: min / median / max per path, the
-ratios against their targets, whether every path got the same answer from
-Xen, and the memory one reload takes from dom0."""
+"""summary.py NAME XEN KERNEL FILE SERIAL TARGETS: one configuration of make
+bench (tests/bench.sh) as a Markdown section: min / median / max per path,
+the ratios against their targets, whether every path got the same answer
+from Xen, and the memory one reload takes from dom0.  Appends the
+configuration's figures against the targets to TARGETS (JSON lines), and
+exits 1 if a path has no figures, the answers differ or a check failed in
+the guest.
+
+summary.py --targets TARGETS: the table of every configuration against the
+targets, from those lines."""
 import errno
-import re
+import json
 import statistics
 import sys
 
-name, xen, kernel, src, serial = sys.argv[1:6]
+
+def targets_table(path):
+    rows = [json.loads(line) for line in open(path)]
+    print("| configuration | file | a/b ≤ 1.05 | c/d ≤ 1.2 (3.3 MB) | a/e ≤ 0.05 (44 KB) "
+          "| (a−d)/(e−d) | slab beyond the firmware buffer, one reload: driver / reference "
+          "| same answer |")
+    print("|---|---|---|---|---|---|---|---|")
+
+    def r(row, key, big=None):
+        s = "{:.2f} / {:.2f}".format(*row[key])
+        # A target set for the other file size: in brackets.
+        return s if big is None or (row["size"] > 1 << 20) == big else f"({s})"
+    for row in rows:
+        print(f"| {row['name']} | {row['size']} B | {r(row, 'ab')} | {r(row, 'cd', True)} | "
+              f"{r(row, 'ae', False)} | {r(row, 'own')} | {row['mem_driver']} / {row['mem_ref']} B | {row['same']} |")
+    print("\nEach ratio: of the minima / the median of the per-round ratios.")
+
+
+if sys.argv[1] == "--targets":
+    targets_table(sys.argv[2])
+    sys.exit(0)
+name, xen, kernel, src, serial, targets = sys.argv[1:7]
 PATHS = {
     "a": "write(reload, \"1\")",
     "b": "reference: request_firmware_direct + hypercall + release (its sysfs write)",
@@ -79,13 +106,24 @@ def least(p):
     return min(t for _, t in ms[p]) if p in ms else float("nan")
 
 
+def ratio(x, y):
+    return x / y if y else float("nan")
+
+
 # Noise from a shared host only adds time: the minima are the steadiest.
 print("| ratio | ratio of minima | median of per-round ratios | ratio of medians | target |")
 print("|---|---|---|---|---|")
 for p, q, target in (("a", "b", "≤ 1.05"), ("c", "d", "≤ 1.2 (3.3 MB)"),
                      ("a", "e", "≤ 0.05 (44 KB)"), ("c", "a", "—"), ("f", "a", "—")):
-    print(f"| {p} / {q} | {least(p) / least(q):.3f} | {paired(p, q):.3f} | "
-          f"{med(p) / med(q):.3f} | {target} |")
+    print(f"| {p} / {q} | {ratio(least(p), least(q)):.3f} | {paired(p, q):.3f} | "
+          f"{ratio(med(p), med(q)):.3f} | {target} |")
+# What each path adds to Xen's own work (the bare hypercall, d): the
+# driver's reload against xen-ucode, per round.
+a_, d_, e_ = (dict(ms.get(p, [])) for p in "ade")
+own = [(a_[i] - d_[i]) / (e_[i] - d_[i]) for i in a_ if i in d_ and i in e_ and e_[i] > d_[i]]
+print(f"| (a − d) / (e − d) | {ratio(least('a') - least('d'), least('e') - least('d')):.3f} | "
+      f"{statistics.median(own) if own else float('nan'):.3f} | "
+      f"{ratio(med('a') - med('d'), med('e') - med('d')):.3f} | — |")
 for p, what in (("b", "reference reload"), ("d", "reference device write")):
     if kns.get(p):
         hc = statistics.median(h for h, _ in kns[p]) / 1e6
@@ -106,3 +144,19 @@ for who, what in (("driver", "write(reload)"), ("ref", "the reference module's r
             f"{site} {n} B" for site, n in sorted(objs[who].items(), key=lambda x: -x[1])) + ".")
 for c in checks:
     print(f"\nFAILED in the guest: {c}")
+missing = [p for p in PATHS if not ms.get(p)]
+if missing:
+    print(f"\nNo figures for path(s) {', '.join(missing)}: see {serial}")
+with open(targets, "a") as out:
+    out.write(json.dumps({
+        "name": name, "size": size or 0, "same": "yes" if len(all_v) == 1 else "NO",
+        # ratio of minima and median of the per-round ratios
+        "ab": [ratio(least("a"), least("b")), paired("a", "b")],
+        "cd": [ratio(least("c"), least("d")), paired("c", "d")],
+        "ae": [ratio(least("a"), least("e")), paired("a", "e")],
+        "own": [ratio(least("a") - least("d"), least("e") - least("d")),
+                statistics.median(own) if own else float("nan")],
+        "mem_driver": mem.get("driver", {}).get("slab_peak", "?"),
+        "mem_ref": mem.get("ref", {}).get("slab_peak", "?"),
+    }) + "\n")
+sys.exit(1 if missing or checks or len(all_v) != 1 else 0)
