@@ -1073,14 +1073,20 @@ static int mcx_add_sysfs(struct device *cpu_root, bool share)
 	return 0;
 }
 
+/*
+ * The reload files go first: removing them waits for a reload in flight,
+ * whose tally walks the list of xen_cpuN.  Only then can the list go.
+ * Without either directory there is no xen_cpuN (mcx_add_sysfs()).
+ */
 static void mcx_remove_sysfs(void)
 {
-	mcx_remove_pcpus();
 	if (mcx_cpu_root) {
 		sysfs_unmerge_group(&mcx_cpu_root->kobj, &mcx_shared_group);
+		mcx_remove_pcpus();
 		put_device(mcx_cpu_root);
 	} else if (mcx_kobj) {
 		sysfs_remove_group(mcx_kobj, &mcx_group);
+		mcx_remove_pcpus();
 		/* Gone now, so that the next insmod can make it again. */
 		kobject_del(mcx_kobj);
 		kobject_put(mcx_kobj);

@@ -124,6 +124,9 @@ echo "# figure: rmmod waited $((t1 - t0)) ms for the reload in flight"
 check "rmmod waited for the reload ($((t1 - t0)) ms)" test $((t1 - t0)) -ge 1000
 wait $holder
 check "the reload in flight got its verdict (OK)" test "$(cat /tmp/holder)" = OK
+# rmmod takes the xen_cpuN away only after the reload is done with them.
+logged "the reload in flight still counted every CPU after rmmod began" \
+	"all [1-9][0-9]* physical CPUs run revision"
 check "the module is gone" sh -c '! grep -q microcode_xen /proc/modules'
 
 step rmmod-write
