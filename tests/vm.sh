@@ -10,7 +10,8 @@
 # helper built before are removed first, so a failed build leaves no old log
 # behind; vm.sh exits non-zero if the build or QEMU fails.
 #
-#   --kernel 6.1|6.12|7.2|6.1-debug   dom0 kernel (default 6.1; 6.1-debug:
+#   --kernel 6.1|6.12|7.2|6.1-debug|6.1-debug-nokasan
+#                           dom0 kernel (default 6.1; the debug kernels:
 #                           tests/debug-kernel.sh)
 #   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own
 #   --cpu MODEL             QEMU CPU model (default Skylake-Server)
@@ -82,18 +83,22 @@ chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd.gz"
 
 vmlinuz=$(vmlinuz_of "$kernel")
+# oops=panic: an Oops ends the VM at once (panic=-1: reboot, which QEMU's
+# -no-reboot turns into an exit), with its report in the log, instead of
+# leaving the scenario hung on a dead task until the timeout.
+dom0_args="panic=-1 oops=panic"
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp 2 -m 2048
       -nographic -no-reboot -monitor none -serial "file:$out/serial.log" $qemu_args)
 if [ "$xen" = none ]; then
 	qemu+=(-kernel "$vmlinuz" -initrd "$out/initrd.gz"
-	       -append "console=ttyS0 panic=-1")
+	       -append "console=ttyS0 $dom0_args")
 else
 	[ -e "$CACHE/xen-$xen/xen" ] ||
 		zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
 	# smap=0: with SMAP a PV dom0 faults at its first instruction under TCG.
 	qemu+=(-kernel "$CACHE/xen-$xen/xen"
 	       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_args"
-	       -initrd "$vmlinuz console=hvc0 earlyprintk=xen panic=-1,$out/initrd.gz")
+	       -initrd "$vmlinuz console=hvc0 earlyprintk=xen $dom0_args,$out/initrd.gz")
 fi
 start=$(date +%s)
 rc=0
