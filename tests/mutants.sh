@@ -12,7 +12,8 @@
 #
 # Only cheap cases are used: the stand-in (seam-6.1, ~20 s a boot), one
 # real-Xen case for a host-side check (amd-digest-6.1-xen4.20) and 7.2's
-# Intel dom0 (~30 s) for the directory it shares with the kernel.
+# Intel dom0 (~30 s) for the directory it shares with the kernel, and the
+# stand-in's hardening scenario (harden-seam-6.1) for the order of rmmod.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -45,8 +46,9 @@ elapsed() { echo "$(( $(date +%s) - t0 )) s"; }
 seam='^seam-6\.1$'
 digest='^amd-digest-6\.1-xen4\.20$'
 sid='^intel-7\.2-xen4\.20$'
+hseam='^harden-seam-6\.1$'
 ok_base=()
-for cases in "$seam" "$digest" "$sid"; do
+for cases in "$seam" "$digest" "$sid" "$hseam"; do
 	log "baseline: $cases, unchanged ($(elapsed))"
 	if run_cases "$work/baseline.log" "$cases"; then
 		result pass "[mutants] baseline: /$cases/ passes in the copy ($(tail -n 1 "$work/baseline.log"))"
@@ -134,6 +136,11 @@ mutant shared-dir-refused "$sid" microcode_xen.c \
 # Xen's -EFAULT on the writer's buffer is final: no retry from a kernel mapping.
 mutant no-kernel-mapping-retry "$seam" microcode_xen.c \
 	"	if (xen != -EFAULT)$nl		return xen;$nl	map = vmap" "	return xen;$nl	map = vmap"
+# At rmmod the xen_cpuN list goes before the reload files, which a reload
+# in flight still holds: its tally walks a list being freed.
+mutant pcpus-freed-first "$hseam" microcode_xen.c \
+	"		sysfs_remove_group(mcx_kobj, &mcx_group);$nl		mcx_remove_pcpus();$nl" \
+	"		mcx_remove_pcpus();$nl		sysfs_remove_group(mcx_kobj, &mcx_group);$nl"
 # An out-of-memory kill while the scenario runs.
 mutant oom-kill "$seam" tests/vm/seam.sh \
 	"${nl}step unload$nl" \
