@@ -388,7 +388,7 @@ chroot_checks() { # SUITE ROOT KVER
 		# A second kernel without its headers: DKMS cannot build, the
 		# kernel installs, the hook says why the module is missing.
 		k2=$K612-amd64
-		o=$(in_root "$root" apt-get install -y "linux-image-$k2" 2>&1); rc=$?
+		o=$(in_root "$root" apt-get install -y "$(second_kernel_image)" 2>&1); rc=$?
 		[ $rc -eq 0 ] && grep -q "microcode_xen is not built for kernel $k2 (are linux-headers-$k2 and dkms installed?)" <<<"$o"
 		verdict "$suite: a kernel without headers installs; the hook says why microcode_xen is not in its initramfs"
 		grep -iE 'microcode-xen|dkms|headers' <<<"$o" | sort -u | head -n 8 | sed 's/^/#   /'

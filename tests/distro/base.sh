@@ -7,6 +7,12 @@
 BASE_RECIPE=1
 mirror() { awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/debian.sources | sed -n "${1}p"; }
 
+# The second kernel's image package.  The signed build of a kernel in
+# bookworm-security is published some days after the unsigned one (and its
+# headers, which setup.sh picks the version by): the unsigned package is the
+# same kernel, there from the start.
+second_kernel_image() { echo "linux-image-$K612-amd64-unsigned"; }
+
 # base_dir SUITE: print the cached base of SUITE, building it first if needed.
 base_dir() {
 	local suite=$1 inc pre extra later key dir tmp main sec t0
@@ -19,7 +25,7 @@ base_dir() {
 		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode"
 		# A second kernel for the DKMS test, downloaded now so that a
 		# warm run needs no network.
-		later="linux-image-$K612-amd64 linux-headers-$K612-amd64" ;;
+		later="$(second_kernel_image) linux-headers-$K612-amd64" ;;
 	trixie)
 		pre=dracut
 		# node_exporter reads the package's metrics (bookworm tests the
@@ -58,7 +64,8 @@ base_dir() {
 	# shellcheck disable=SC2086 # package lists
 	in_root "$tmp" apt-get install -y -qq $extra >/dev/null
 	# shellcheck disable=SC2086
-	[ -z "$later" ] || in_root "$tmp" apt-get install -y -qq --download-only $later >/dev/null
+	[ -z "$later" ] || in_root "$tmp" apt-get install -y -qq --download-only $later >/dev/null ||
+		die "$suite: cannot download $later"
 	in_root "$tmp" passwd -d root >/dev/null
 	echo "/dev/vda / ext4 defaults 0 1" > "$tmp/etc/fstab"
 	echo "mcx-$suite" > "$tmp/etc/hostname"
