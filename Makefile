@@ -3,7 +3,7 @@
 # make                   build against the running kernel
 # make KDIR=/path        build against another kernel's headers or build tree
 # make check             set up and run all tests (tests/README)
-# make check-debug       build the debug dom0 kernel (once) and run its VM tests
+# make check-debug       build the debug dom0 kernels (once) and run their VM tests
 # make demo              set up, boot Xen in a VM, load the module, reload
 # make bench             time the update paths against their limits and xen-ucode (BENCHMARKS.md)
 # make deb               Debian source and binary package (microcode-xen-dkms) in build/deb
@@ -23,7 +23,8 @@ check:
 
 check-debug:
 	@tests/setup.sh >/dev/null
-	@tests/debug-kernel.sh build >/dev/null
+	@tests/debug-kernel.sh build 6.1-debug >/dev/null
+	@tests/debug-kernel.sh build 6.1-debug-nokasan >/dev/null
 	@tests/run-vm.sh debug
 
 demo:

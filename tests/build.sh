@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build.sh KVER [MAKE ARGS...]: builds the module against a cached Debian
-# kernel's headers (KVER is 6.1, 6.12 or 7.2; 6.1-debug: the debug kernel's build
-# tree, tests/debug-kernel.sh) in build/KVER (build/KVER-fake with
+# kernel's headers (KVER is 6.1, 6.12 or 7.2; 6.1-debug, 6.1-debug-nokasan: a
+# debug kernel's build tree, tests/debug-kernel.sh) in build/KVER (build/KVER-fake with
 # MICROCODE_XEN_FAKE_HV=y: the test build, tests/fake_hv.h), and the static
 # test helper in build/mcxio.  An external module builds in its own folder, so each
 # kernel gets a copy of the sources.

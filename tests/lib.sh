@@ -18,37 +18,51 @@ papt_opts() {
 papt-get() { local o; mapfile -t o < <(papt_opts); apt-get "${o[@]}" "$@"; }
 papt-cache() { local o; mapfile -t o < <(papt_opts); apt-cache "${o[@]}" "$@"; }
 
-# The debug kernel (tests/debug-kernel.sh): its cache folder is named after
-# what it is made of.  Bump DEBUG_RECIPE when the build recipe changes.
+# The debug kernels (tests/debug-kernel.sh): 6.1-debug (tests/debug/6.1.config,
+# with KASAN) and 6.1-debug-nokasan (the same with tests/debug/nokasan.config
+# over it, for Xen).  A cache folder is named after what its kernel is made
+# of.  Bump DEBUG_RECIPE when the build recipe changes.
 DEBUG_RECIPE=1
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# debug_fragments NAME: the config fragments of a debug kernel, in order.
+debug_fragments() {
+	case $1 in
+	6.1-debug) echo "$LIB_DIR/debug/6.1.config" ;;
+	6.1-debug-nokasan) echo "$LIB_DIR/debug/6.1.config $LIB_DIR/debug/nokasan.config" ;;
+	*) die "no debug kernel named $1 (6.1-debug, 6.1-debug-nokasan)" ;;
+	esac
+}
 debug_dir() {
-	local v h
+	local name=${1:-6.1-debug} v h f
+	f=$(debug_fragments "$name") || return 1
 	v=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
 		die "linux-source-6.1 is not installed (run tests/setup.sh)"
-	h=$({ echo "$v recipe $DEBUG_RECIPE"; cat "$LIB_DIR/debug/6.1.config"; } | sha256sum | cut -c1-12)
-	echo "$CACHE/kdebug/6.1-$h"
+	# shellcheck disable=SC2086 # a list of paths without blanks
+	h=$({ echo "$v recipe $DEBUG_RECIPE"; cat $f; } | sha256sum | cut -c1-12)
+	echo "$CACHE/kdebug/${name#6.1-}-$h"
 }
 
-# The headers folder of a cached kernel (6.1 or 6.12), or the debug kernel's
-# build tree (6.1-debug).
+# The headers folder of a cached kernel (6.1 or 6.12), or a debug kernel's
+# build tree (6.1-debug, 6.1-debug-nokasan).
 kdir_of() {
 	local d
-	if [ "$1" = 6.1-debug ]; then
-		d=$(debug_dir) || return 1
-		[ -e "$d/ready" ] || die "the debug kernel is not built (run tests/debug-kernel.sh)"
+	case $1 in
+	6.1-debug*)
+		d=$(debug_dir "$1") || return 1
+		[ -e "$d/ready" ] || die "the debug kernel $1 is not built (run tests/debug-kernel.sh build $1)"
 		echo "$d/linux"
-		return
-	fi
+		return ;;
+	esac
 	d=$(compgen -G "$CACHE/k/$1/usr/src/linux-headers-*-amd64" | head -n1) ||
 		die "no headers for kernel $1 in $CACHE (run tests/setup.sh)"
 	echo "$d"
 }
 vmlinuz_of() {
-	if [ "$1" = 6.1-debug ]; then
-		echo "$(debug_dir)/linux/arch/x86/boot/bzImage"
-		return
-	fi
+	case $1 in
+	6.1-debug*)
+		echo "$(debug_dir "$1")/linux/arch/x86/boot/bzImage"
+		return ;;
+	esac
 	compgen -G "$CACHE/k/$1/boot/vmlinuz-*" | head -n1
 }
 

@@ -71,7 +71,7 @@ xen_count() {
 # The debug kernel (6.1-debug) adds its sanitizers' reports: "BUG: KASAN",
 # lockdep's "WARNING: possible circular locking..." and "inconsistent lock
 # state", UBSAN's and debugobjects' reports, kmemleak's count after a scan.
-splat='Oops|BUG:|WARNING:|UBSAN:|ODEBUG:|suspected memory leak|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
+splat='Oops|BUG:|BUG [^ ]+ \((Not tainted|Tainted)|WARNING:|UBSAN:|ODEBUG:|suspected memory leak|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
 
 # judge_log LOG WHAT: the scenario's results in one serial log (WHAT names
 # the boot in the messages).  Every "ok"/"not ok" line is a result; the
@@ -257,25 +257,48 @@ harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
 FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 
-# The debug kernel (tests/debug-kernel.sh: KASAN, lockdep, kmemleak, UBSAN,
-# fault injection).  Its KASAN cannot boot under Xen, PV or PVH (RELIABILITY):
-# the case boots it on its own with the test build, whose hypercalls go to
-# the stand-in, and fails every allocation of the module's paths once
-# (failnth.sh).  The kernel's cold build and this case each take longer
-# than the rest of make check: they run only when asked for by name
-# (make check-debug: tests/run-vm.sh debug); otherwise one line says so.
-if [ "$filter" != . ] && [[ failnth-6.1-debug =~ $filter ]]; then
-	if "$here/debug-kernel.sh" ready; then
-		gcc -static -O2 -Wall -Wextra -o "$top/build/failnth" "$here/tools/failnth.c" ||
-			result fail "[run-vm] tests/tools/failnth.c does not build"
-		FAKE=y run_case "failnth-6.1-debug" 6.1-debug none failnth --timeout 5400 \
-			--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" --file "$top/build/failnth=/test/failnth"
+# The debug kernels (tests/debug-kernel.sh, RELIABILITY): their cold builds
+# and these cases take longer than the rest of make check, so they run only
+# when asked for by name (make check-debug: tests/run-vm.sh debug); otherwise
+# one line says so.  6.1-debug has KASAN, which cannot boot under Xen: it
+# boots on its own with the test build, whose hypercalls go to the stand-in.
+# 6.1-debug-nokasan (lockdep, kmemleak, UBSAN, SLUB debugging, fail-nth)
+# boots as dom0 on real Xen, PV and PVH, and runs the stand-in's scenarios.
+# debug_case NAME KERNEL XEN SCENARIO [vm.sh options]: run_case for them.
+debug_case() {
+	if [ "$filter" = . ]; then
+		log "NOT RUN: $1 (debug kernel $2); make check-debug runs it"
+	elif ! [[ $1 =~ $filter ]]; then
+		:
+	elif ! "$here/debug-kernel.sh" ready "$2"; then
+		result fail "[run-vm] $1: no debug kernel $2 in $(dirname "$("$here/debug-kernel.sh" dir "$2")"): tests/debug-kernel.sh build $2 builds it (make check-debug does)"
 	else
-		result fail "[run-vm] no debug kernel in $(dirname "$("$here/debug-kernel.sh" dir)"): tests/debug-kernel.sh builds it (make check-debug does)"
+		run_case "$@"
 	fi
-else
-	log "NOT RUN: failnth-6.1-debug (the debug kernel: KASAN, lockdep, kmemleak, fail-nth); make check-debug runs it"
+}
+failnth=(--file "$top/build/failnth=/test/failnth")
+if [ "$filter" != . ] && [[ " failnth-6.1-debug failnth-6.1-debug-nokasan-xen4.20 " =~ $filter ]]; then
+	gcc -static -O2 -Wall -Wextra -o "$top/build/failnth" "$here/tools/failnth.c" ||
+		result fail "[run-vm] tests/tools/failnth.c does not build"
 fi
+dbg=6.1-debug
+FAKE=y debug_case "failnth-$dbg" $dbg none failnth --timeout 5400 \
+	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" "${failnth[@]}"
+FAKE=y debug_case "seam-$dbg" $dbg none seam --timeout 1800 --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+FAKE=y debug_case "harden-seam-$dbg" $dbg none harden-seam --timeout 1800 \
+	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+dbg=6.1-debug-nokasan
+for x in 4.17 4.20; do
+	debug_case "intel-$dbg-xen$x" $dbg $x dom0 --timeout 1800 "${intel[@]}"
+	debug_case "harden-$dbg-xen$x" $dbg $x harden --timeout 2700 "${harden[@]}"
+done
+RETRY_TRIPLE_FAULT=y VENDOR=amd debug_case "amd-pvh-$dbg-xen4.20" $dbg 4.20 dom0 --timeout 1800 \
+	--cpu EPYC,-rdtscp --qemu-args "-device amd-iommu" "${amd[@]}" --xen-args "$amd_xen dom0=pvh"
+debug_case "failnth-$dbg-xen4.20" $dbg 4.20 failnth --timeout 5400 \
+	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" "${failnth[@]}"
+FAKE=y debug_case "seam-$dbg" $dbg none seam --timeout 1800 --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+FAKE=y debug_case "harden-seam-$dbg" $dbg none harden-seam --timeout 1800 \
+	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 
 [ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/"
 script_end

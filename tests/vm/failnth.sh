@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# Every allocation failed once, on the debug kernel (6.1-debug,
-# tests/debug-kernel.sh) with the real intel-ucode/06-55-04.  Its KASAN
-# cannot boot under Xen (../RELIABILITY): the test build runs it on its own,
-# its hypercalls going to the stand-in (tests/fake_hv.h).  For each path, fail-nth fails its
+# Every allocation failed once, on a debug kernel (tests/debug-kernel.sh)
+# with the real intel-ucode/06-55-04: on 6.1-debug, whose KASAN cannot boot
+# under Xen (../RELIABILITY), the test build runs on its own, its hypercalls
+# going to the stand-in (tests/fake_hv.h); on 6.1-debug-nokasan the module
+# runs as dom0 on real Xen.  For each path, fail-nth fails its
 # 1st, 2nd, ... fault-injection point (slab and page allocations, GFP_KERNEL
 # included) until the call completes without reaching it.  After each
 # injection: the answer is ENOMEM or the normal one, dom0's log has no
@@ -28,7 +29,7 @@ echo 0 > $D/fail_page_alloc/min-order
 # What a bug looks like in dom0's log.  A "Call Trace" alone is not one:
 # each injected failure dumps its stack, and so does a page allocation
 # that fails without __GFP_NOWARN.
-bugs='duplicate filename|BUG:|WARNING:|Oops|UBSAN:|KASAN|ODEBUG:|possible .*deadlock|inconsistent lock state|general protection|blocked for more than|refcount_t:|list_(add|del) corruption|kmemleak: .*suspected'
+bugs='duplicate filename|BUG:|BUG [^ ]+ \((Not tainted|Tainted)|WARNING:|Oops|UBSAN:|KASAN|ODEBUG:|possible .*deadlock|inconsistent lock state|general protection|blocked for more than|refcount_t:|list_(add|del) corruption|kmemleak: .*suspected'
 
 step setup
 check "fail-nth is there" test -w /proc/self/fail-nth

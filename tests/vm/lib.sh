@@ -18,7 +18,7 @@ fail() { n=$((n + 1)); echo "not ok $n - $*"; }
 # On the debug kernel, kmemleak looks for objects of ours first.
 finish() {
 	case ${KERNEL:-} in
-	*-debug) kmemleak_check "at the scenario's end" ;;
+	*-debug | *-debug-*) kmemleak_check "at the scenario's end" ;;
 	esac
 	echo "@@end $n"
 }
