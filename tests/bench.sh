@@ -58,6 +58,15 @@ ref_module() {
 	echo "$d/mcx_bench.ko"
 }
 
+# xen-ucode's /dev/xen/privcmd: the module of KERNEL (7.2's from sid).
+privcmd_of() {
+	if [ "$1" = 7.2 ]; then
+		"$here/sid.sh" module drivers/xen/xen-privcmd
+	else
+		compgen -G "$CACHE/k/$1/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko*" | head -n1
+	fi
+}
+
 # bench NAME KERNEL XEN SUITE FILE VENDORFILE [vm.sh options]: one boot.
 bench() {
 	local name=$1 k=$2 x=$3 suite=$4 src=$5 fwname=$6 d=$out/$1 root lib files=()
@@ -71,7 +80,7 @@ bench() {
 		"LOGLEVEL=${LOGLEVEL:-1}" > "$d/env"
 	files=(--fw "$FWDIR/$src=$fwname" --file "$d/env=/test/env"
 	       --file "$(ref_module "$k")=/test/mcx_bench.ko"
-	       --file "$(compgen -G "$CACHE/k/$k/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko*" | head -n1)=/test/xen-privcmd.ko"
+	       --file "$(privcmd_of "$k")=/test/xen-privcmd.ko"
 	       --file "$root/usr/lib/xen-$x/bin/xen-ucode=/usr/sbin/xen-ucode")
 	for lib in "$root"/usr/lib/x86_64-linux-gnu/lib*.so.*; do
 		files+=(--file "$(readlink -f "$lib")=/lib/x86_64-linux-gnu/${lib##*/}")

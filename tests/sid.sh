@@ -11,6 +11,9 @@
 #                             CACHE/checkpatch-7.2 for the static gates
 #   sid.sh build DIR [ARGS]   build the module in DIR (a copy of the sources)
 #                             inside the chroot; make ARGS as for make
+#   sid.sh module NAME        print the path of 7.2's module NAME (a path
+#                             under kernel/, e.g. drivers/xen/xen-privcmd),
+#                             taken once from linux-modules-V into the cache
 #
 # The chroot's folder is named after what it is made from (suite, variant,
 # mirror, packages, this script's recipe version): change any of them and a
@@ -132,8 +135,28 @@ build() { # DIR [MAKE ARGS...]
 	cp "$ROOT/build/$name"/*.ko "$dir"/
 }
 
+module() { # NAME
+	local v d f
+	[ -e "$SIDDIR/ready" ] || die "no sid chroot; run tests/setup.sh"
+	v=$(cat "$SIDDIR/ready")
+	d=$KDIR72/modules-$v
+	f=$(compgen -G "$d/$1.ko*" | head -n1) && { echo "$f"; return 0; }
+	log "sid: fetching linux-modules-$v-amd64 for $1"
+	rm -rf "$ROOT/tmp/deb" && mkdir -p "$ROOT/tmp/deb"
+	chroot "$ROOT" sh -c "cd /tmp/deb && apt-get -q -o APT::Sandbox::User=root download linux-modules-$v-amd64" \
+		>> "$SIDDIR/apt.log" 2>&1 || die "downloading linux-modules-$v-amd64 failed; see $SIDDIR/apt.log"
+	mkdir -p "$d/$(dirname "$1")"
+	dpkg-deb --fsys-tarfile "$ROOT"/tmp/deb/linux-modules-"$v"-amd64_*.deb |
+		tar -x -C "$d/$(dirname "$1")" --wildcards --strip-components=$(( $(tr -cd / <<<"$1" | wc -c) + 6 )) \
+			"./usr/lib/modules/$v-amd64/kernel/$1.ko*"
+	rm -rf "$ROOT/tmp/deb"
+	f=$(compgen -G "$d/$1.ko*" | head -n1) || die "linux-modules-$v-amd64 has no $1"
+	echo "$f"
+}
+
 case ${1:-} in
 setup) setup ;;
 build) shift; build "$@" ;;
-*) die "usage: sid.sh setup | sid.sh build DIR [MAKE ARGS...]" ;;
+module) module "$2" ;;
+*) die "usage: sid.sh setup | sid.sh build DIR [MAKE ARGS...] | sid.sh module NAME" ;;
 esac
