@@ -8,7 +8,7 @@
 #                       (tests/debug/6.1.config); boots without Xen only
 #   6.1-debug-nokasan   the same without KASAN and with SLUB's debugging on
 #                       (tests/debug/nokasan.config over it): boots as a Xen
-#                       dom0, PV and PVH
+#                       PV dom0
 #
 #   build   build it unless the cache has it (default); prints its tree
 #   ready   exit 0 if the cache has it, 1 if not; builds nothing
