@@ -103,7 +103,7 @@ echo "$(( $(date +%s) - start ))" > "$dir/seconds"
 touch "$dir/ready"
 # The same kernel built from an older source or fragment is of no more use.
 for old in "${dir%-*}"-*; do
-	[ "$old" != "$dir" ] && [ "$old" != "$dir.lock" ] && [[ ${old##*/} =~ ^${name#6.1-}-[0-9a-f]{12}(\.lock)?$ ]] || continue
+	[[ $old != "$dir"* && ${old##*/} =~ ^${name#6.1-}-[0-9a-f]{12}(\.lock)?$ ]] || continue
 	log "removing $old, an outdated build of $name"
 	rm -rf "$old"
 done

@@ -41,6 +41,12 @@ sid_apt() {
 		-o Acquire::Check-Valid-Until=false "$@"
 }
 
+# sid_download PKG: PKG's .deb into the chroot's /tmp/deb.
+sid_download() {
+	chroot "$ROOT" sh -c "cd /tmp/deb && apt-get -q -o APT::Sandbox::User=root download $1" \
+		>> "$SIDDIR/apt.log" 2>&1 || die "downloading $1 failed; see $SIDDIR/apt.log"
+}
+
 # Runs in the chroot with its own /proc (objtool and the compiler need it),
 # in a private mount namespace that ends with the command: nothing to unmount.
 in_sid() { unshare --mount --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" "$@"; }
@@ -76,8 +82,7 @@ setup() {
 	# In 7.x vmlinuz is in linux-binary-V (modules in linux-modules-V).
 	log "sid: fetching linux-binary-$v-amd64"
 	rm -rf "$ROOT/tmp/deb" && mkdir -p "$ROOT/tmp/deb"
-	chroot "$ROOT" sh -c "cd /tmp/deb && apt-get -q -o APT::Sandbox::User=root download linux-binary-$v-amd64" \
-		>> "$SIDDIR/apt.log" 2>&1 || die "downloading linux-binary-$v-amd64 failed; see $SIDDIR/apt.log"
+	sid_download "linux-binary-$v-amd64"
 	rm -rf "$KDIR72" && mkdir -p "$KDIR72/boot"
 	dpkg-deb --fsys-tarfile "$ROOT"/tmp/deb/linux-binary-"$v"-amd64_*.deb |
 		tar -xO "./usr/lib/modules/$v-amd64/vmlinuz" > "$KDIR72/boot/vmlinuz-$v-amd64"
@@ -93,8 +98,7 @@ setup() {
 static_scripts() {
 	local t=linux-source-$SID_SERIES
 	log "sid: fetching $t for its checkpatch.pl and coccinelle scripts"
-	chroot "$ROOT" sh -c "cd /tmp/deb && apt-get -q -o APT::Sandbox::User=root download $t" \
-		>> "$SIDDIR/apt.log" 2>&1 || die "downloading $t failed; see $SIDDIR/apt.log"
+	sid_download "$t"
 	rm -rf "$CP72" && mkdir -p "$CP72"
 	dpkg-deb --fsys-tarfile "$ROOT"/tmp/deb/"$t"_*.deb | tar -xO "./usr/src/$t.tar.xz" |
 		tar -xJ -C "$CP72" --strip-components=1 "$t/scripts/checkpatch.pl" \
@@ -143,12 +147,11 @@ module() { # NAME
 	f=$(compgen -G "$d/$1.ko*" | head -n1) && { echo "$f"; return 0; }
 	log "sid: fetching linux-modules-$v-amd64 for $1"
 	rm -rf "$ROOT/tmp/deb" && mkdir -p "$ROOT/tmp/deb"
-	chroot "$ROOT" sh -c "cd /tmp/deb && apt-get -q -o APT::Sandbox::User=root download linux-modules-$v-amd64" \
-		>> "$SIDDIR/apt.log" 2>&1 || die "downloading linux-modules-$v-amd64 failed; see $SIDDIR/apt.log"
-	mkdir -p "$d/$(dirname "$1")"
+	sid_download "linux-modules-$v-amd64"
+	# ./usr/lib/modules/V/kernel/NAME.ko* lands as $d/NAME.ko*.
+	mkdir -p "$d"
 	dpkg-deb --fsys-tarfile "$ROOT"/tmp/deb/linux-modules-"$v"-amd64_*.deb |
-		tar -x -C "$d/$(dirname "$1")" --wildcards --strip-components=$(( $(tr -cd / <<<"$1" | wc -c) + 6 )) \
-			"./usr/lib/modules/$v-amd64/kernel/$1.ko*"
+		tar -x -C "$d" --wildcards --strip-components=6 "./usr/lib/modules/$v-amd64/kernel/$1.ko*"
 	rm -rf "$ROOT/tmp/deb"
 	f=$(compgen -G "$d/$1.ko*" | head -n1) || die "linux-modules-$v-amd64 has no $1"
 	echo "$f"
