@@ -31,6 +31,17 @@ def targets_table(path):
         print(f"| {row['name']} | {row['size']} B | {r(row, 'ab')} | {r(row, 'cd', True)} | "
               f"{r(row, 'ae', False)} | {r(row, 'own')} | {row['mem_driver']} / {row['mem_ref']} B | {row['same']} |")
     print("\nEach ratio: of the minima / the median of the per-round ratios.")
+    cols = [("driver:mcx_dev_write", "mcx_dev_write"), ("driver:pin_user_pages_fast", "pin"),
+            ("driver:unpin_user_pages", "unpin"), ("driver:mcx_send", "mcx_send"),
+            ("driver:mcx_tally", "of it mcx_tally"), ("ref:bench_write", "reference (d)")]
+    if any(row.get("prof") for row in rows):
+        print("\nThe device write, profiled (kprobes, TSC; median ms of the calls):\n")
+        print("| configuration | " + " | ".join(c for _, c in cols) + " |")
+        print("|---|" + "---|" * len(cols))
+        for row in rows:
+            p = row.get("prof", {})
+            print(f"| {row['name']} | " + " | ".join(
+                f"{p[k]:.2f}" if k in p else "" for k, _ in cols) + " |")
 
 
 if sys.argv[1] == "--targets":
@@ -47,6 +58,7 @@ PATHS = {
 }
 ms, verdicts, kns = {}, {}, {}
 size, mem, checks, objs = None, {}, [], {}
+tsc, prof, noprobe = None, {}, []
 for line in open(serial, errors="replace"):
     line = line.rstrip("\n")
     f = line.split()
@@ -69,6 +81,12 @@ for line in open(serial, errors="replace"):
         o[f[2]] = o.get(f[2], 0) + int(f[3])
     elif line.startswith("@@mem ") and len(f) == 5:
         mem[f[1]] = dict(kv.split("=") for kv in f[2:])
+    elif line.startswith("@@tsc ") and len(f) == 2:
+        tsc = float(f[1])
+    elif line.startswith("@@probe ") and len(f) == 3:
+        noprobe.append(f[1])
+    elif line.startswith("@@prof ") and len(f) == 4:
+        prof.setdefault(f[1], {}).setdefault(f[2], []).append(int(f[3]))
     elif line.startswith("not ok"):
         checks.append(line)
 
@@ -142,6 +160,25 @@ for who, what in (("driver", "write(reload)"), ("ref", "the reference module's r
     if objs.get(who):
         print("Slab objects allocated, by call site: " + ", ".join(
             f"{site} {n} B" for site, n in sorted(objs[who].items(), key=lambda x: -x[1])) + ".")
+# The profile of the device write: each probed function's time, from the
+# TSC stamps of its entry and return: the median of its calls (the host's
+# stalls fall on single calls), and how often it was called per write.
+TOP = {"driver": "mcx_dev_write", "ref": "bench_write"}
+for who, what in (("driver", "write(/dev/cpu/microcode)"), ("ref", "the reference's device write")):
+    calls = prof.get(who, {})
+    writes = len(calls.get(TOP[who], []))
+    if not writes or not tsc:
+        continue
+    ms_of = lambda c: statistics.median(c) / tsc * 1e3
+    total = ms_of(calls[TOP[who]])
+    parts = [f"{fn} {ms_of(c):.2f} ms ({100 * ms_of(c) / total:.0f} %"
+             f"{f', {len(c) / writes:.1f} calls per write' if len(c) != writes else ''})"
+             for fn, c in calls.items() if fn != TOP[who]]
+    print(f"\nWhere the time of {what} goes ({writes} writes, kprobes on entry and return, "
+          f"TSC, medians of the calls): {TOP[who]} {total:.2f} ms"
+          + (", of which " + ", ".join(parts) if parts else "") + ".")
+if prof and noprobe:
+    print(f"\nNo probe (inlined into its caller): {', '.join(noprobe)}.")
 for c in checks:
     print(f"\nFAILED in the guest: {c}")
 missing = [p for p in PATHS if not ms.get(p)]
@@ -158,5 +195,8 @@ with open(targets, "a") as out:
                 statistics.median(own) if own else float("nan")],
         "mem_driver": mem.get("driver", {}).get("slab_peak", "?"),
         "mem_ref": mem.get("ref", {}).get("slab_peak", "?"),
+        # the profile: median ms of each probed function's calls
+        "prof": {f"{who}:{fn}": statistics.median(c) / tsc * 1e3
+                 for who, fns in prof.items() for fn, c in fns.items()} if tsc else {},
     }) + "\n")
 sys.exit(1 if missing or checks or len(all_v) != 1 else 0)
