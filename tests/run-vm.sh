@@ -305,7 +305,7 @@ done
 dbg=6.1-debug-nokasan
 for x in 4.17 4.20; do
 	debug_case "intel-$dbg-xen$x" $dbg $x dom0 --timeout 1800 "${intel[@]}"
-	debug_case "harden-$dbg-xen$x" $dbg $x harden --timeout 2700 "${harden[@]}"
+	debug_case "harden-$dbg-xen$x" $dbg $x harden --timeout 3600 "${harden[@]}"
 done
 # A PVH dom0 on one vCPU: with two, this kernel spends minutes with both
 # in stop_machine during its boot under TCG (soft lockups, before init
