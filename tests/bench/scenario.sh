@@ -104,6 +104,9 @@ if [ "$(stat -c %s "$FILE")" -gt 1048576 ]; then
 		echo 0 > $T/events/kmem/$e/enable
 	done
 	echo x86-tsc > $T/trace_clock
+	# No optimized (jump) probes: less live patching of kernel code, which
+	# TCG now and then gets wrong (bench.sh).
+	echo 0 > /proc/sys/debug/kprobes-optimization
 	probes="microcode_xen:mcx_dev_write microcode_xen:mcx_pin_user pin_user_pages_fast
 		microcode_xen:mcx_lock_update microcode_xen:mcx_send microcode_xen:mcx_hypercall
 		microcode_xen:mcx_tally microcode_xen:mcx_explain microcode_xen:mcx_report

@@ -59,6 +59,7 @@ PATHS = {
 ms, verdicts, kns = {}, {}, {}
 size, mem, checks, objs = None, {}, [], {}
 tsc, prof, noprobe = None, {}, []
+ended = False
 for line in open(serial, errors="replace"):
     line = line.rstrip("\n")
     f = line.split()
@@ -89,6 +90,8 @@ for line in open(serial, errors="replace"):
         prof.setdefault(f[1], {}).setdefault(f[2], []).append(int(f[3]))
     elif line.startswith("not ok"):
         checks.append(line)
+    elif line.startswith("@@end "):
+        ended = True
 
 
 def cls(v):
@@ -181,6 +184,9 @@ if prof and noprobe:
     print(f"\nNo probe (inlined into its caller): {', '.join(noprobe)}.")
 for c in checks:
     print(f"\nFAILED in the guest: {c}")
+if not ended:
+    checks.append("no @@end")
+    print(f"\nFAILED: the scenario did not run to its end (no memory or profile figures); see {serial}")
 missing = [p for p in PATHS if not ms.get(p)]
 if missing:
     print(f"\nNo figures for path(s) {', '.join(missing)}: see {serial}")
