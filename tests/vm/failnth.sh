@@ -55,7 +55,7 @@ site() {
 # answers (words); AFTER: a function that makes the next normal call and
 # returns non-zero when it does not work.
 inject() {
-	local name=$1 want=$2 after=$3 i=1 out verdict ans s
+	local name=$1 want=$2 after=$3 i=${FAILNTH_FROM:-1} out verdict ans s
 	local points=0 bad=0 dirty=0 broke=0 answers=" " sites=" " first=""
 	shift 3
 	step "failnth-$name"
@@ -111,14 +111,25 @@ loaded() { grep -q '^microcode_xen ' /proc/modules; }
 # A module that loaded, with whatever it could make, works and unloads:
 # its device always, reload if it made it.
 works_and_unloads() {
-	local a
-	a=$(mcxio send $DEV $FW)
-	case " $NORMAL " in *" $a "*) ;; *) echo "# device write: $a"; return 1 ;; esac
-	if [ -e $RELOAD ]; then
-		a=$(mcxio write $RELOAD 1)
-		case " $NORMAL " in *" $a "*) ;; *) echo "# reload: $a"; return 1 ;; esac
+	local a ok
+	# device_add() does not fail when devtmpfs cannot make the node (its
+	# name's allocation failed): the misc device is there, its node is
+	# not, and the driver is not told.  udev would make it from the
+	# uevent; here it is made from the device's number.
+	if [ ! -e $DEV ] && [ -r /sys/class/misc/microcode/dev ]; then
+		echo "# no $DEV although the misc device is registered (devtmpfs absorbed the failure): made from its number"
+		mkdir -p /dev/cpu
+		mknod $DEV c $(tr : ' ' < /sys/class/misc/microcode/dev)
 	fi
-	[ "$(mcxio rmmod microcode_xen)" = OK ] && ! loaded
+	a=$(mcxio send $DEV $FW) ok=0
+	case " $NORMAL " in *" $a "*) ;; *) echo "# device write: $a"; ok=1 ;; esac
+	if [ $ok -eq 0 ] && [ -e $RELOAD ]; then
+		a=$(mcxio write $RELOAD 1)
+		case " $NORMAL " in *" $a "*) ;; *) echo "# reload: $a"; ok=1 ;; esac
+	fi
+	# Unloaded even after a failure, so that the next point starts clean.
+	[ "$(mcxio rmmod microcode_xen)" = OK ] && ! loaded && return $ok
+	return 1
 }
 after_insmod() {
 	if [ "$1" = OK ]; then
@@ -137,15 +148,19 @@ after_dev() { case " $NORMAL " in *" $(mcxio send $DEV $FW) "*) ;; *) return 1 ;
 rev0=
 after_read() { [ "$(cat $UCODE/xen_cpu0/version)" = "$rev0" ]; }
 
+# FAILNTH_ONLY=insmod FAILNTH_FROM=N (CASE_ENV): the insmod loop alone,
+# from its Nth point on, to look again at the end of a long loop.
 step load
 expect "insmod succeeds" OK mcxio insmod $MOD
-inject reload "$NORMAL" after_reload write $RELOAD 1
-inject force_reload "$NORMAL" after_reload write $UCODE/force_reload 1
-inject device "$NORMAL" after_dev send $DEV $FW
-rev0=$(cat $UCODE/xen_cpu0/version)
-check "xen_cpu0/version reads ($rev0)" test -n "$rev0"
-inject xen_cpu0-version "OK" after_read read $UCODE/xen_cpu0/version
-kmemleak_check "reload, force_reload, device, xen_cpu0"
+if [ "${FAILNTH_ONLY:-}" != insmod ]; then
+	inject reload "$NORMAL" after_reload write $RELOAD 1
+	inject force_reload "$NORMAL" after_reload write $UCODE/force_reload 1
+	inject device "$NORMAL" after_dev send $DEV $FW
+	rev0=$(cat $UCODE/xen_cpu0/version)
+	check "xen_cpu0/version reads ($rev0)" test -n "$rev0"
+	inject xen_cpu0-version "OK" after_read read $UCODE/xen_cpu0/version
+	kmemleak_check "reload, force_reload, device, xen_cpu0"
+fi
 
 step unload
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
