@@ -100,9 +100,7 @@ done
 # not come back from such a write with the probes on.
 step profile
 if [ "$(stat -c %s "$FILE")" -gt 1048576 ]; then
-	for e in kmalloc kfree kmem_cache_alloc kmem_cache_free mm_page_alloc mm_page_free; do
-		echo 0 > $T/events/kmem/$e/enable
-	done
+	echo 0 > $T/events/kmem/enable
 	echo x86-tsc > $T/trace_clock
 	# No optimized (jump) probes: less live patching of kernel code, which
 	# TCG now and then gets wrong (bench.sh).

@@ -94,6 +94,11 @@ for line in open(serial, errors="replace"):
         ended = True
 
 
+def prof_ms(cycles):
+    """The median of a probed function's calls, in ms of the TSC."""
+    return statistics.median(cycles) / tsc * 1e3
+
+
 def cls(v):
     # Xen 4.17 and 4.18 answer a failed apply with -EBUSY or -EIO, whichever
     # CPU's error comes last: one verdict.
@@ -172,9 +177,8 @@ for who, what in (("driver", "write(/dev/cpu/microcode)"), ("ref", "the referenc
     writes = len(calls.get(TOP[who], []))
     if not writes or not tsc:
         continue
-    ms_of = lambda c: statistics.median(c) / tsc * 1e3
-    total = ms_of(calls[TOP[who]])
-    parts = [f"{fn} {ms_of(c):.2f} ms ({100 * ms_of(c) / total:.0f} %"
+    total = prof_ms(calls[TOP[who]])
+    parts = [f"{fn} {prof_ms(c):.2f} ms ({100 * prof_ms(c) / total:.0f} %"
              f"{f', {len(c) / writes:.1f} calls per write' if len(c) != writes else ''})"
              for fn, c in calls.items() if fn != TOP[who]]
     print(f"\nWhere the time of {what} goes ({writes} writes, kprobes on entry and return, "
@@ -202,7 +206,7 @@ with open(targets, "a") as out:
         "mem_driver": mem.get("driver", {}).get("slab_peak", "?"),
         "mem_ref": mem.get("ref", {}).get("slab_peak", "?"),
         # the profile: median ms of each probed function's calls
-        "prof": {f"{who}:{fn}": statistics.median(c) / tsc * 1e3
+        "prof": {f"{who}:{fn}": prof_ms(c)
                  for who, fns in prof.items() for fn, c in fns.items()} if tsc else {},
     }) + "\n")
 sys.exit(1 if missing or checks or len(all_v) != 1 else 0)
