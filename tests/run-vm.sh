@@ -4,12 +4,16 @@
 # run-vm.sh [FILTER]: the VM tests against real Xen.  Each case boots one VM
 # (tests/vm.sh) and runs a scenario in dom0; the guest's "ok"/"not ok" lines
 # and Xen's own lines in the serial log are both checked here.  FILTER, a
-# regular expression, picks cases by name.
+# regular expression, picks cases by name; RUN_VM_SKIP, another, leaves out
+# those of them that it matches.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$(cd "$here/.." && pwd)
 filter=${1:-.}
+skip=${RUN_VM_SKIP:-}
+# picked NAME: the case is to run
+picked() { [[ $1 =~ $filter ]] && ! [[ -n $skip && $1 =~ $skip ]]; }
 FWDIR=$CACHE/fw/lib/firmware
 export FWDIR
 
@@ -134,7 +138,7 @@ run_case() {
 	local name=$1 out=$top/build/vm/$1 rc
 	KERNEL=$2 XEN=$3 scenario=$4
 	shift 4
-	[[ $name =~ $filter ]] || return 0
+	picked "$name" || return 0
 	tag="[$name]"
 	ncases=$((ncases + 1))
 	VENDOR=${VENDOR:-intel}
@@ -213,6 +217,9 @@ ncases=0
 declare -A fwfile=([intel]=intel-ucode/06-55-04 [amd]=amd-ucode/microcode_amd_fam17h.bin)
 blobs=$top/build/blobs
 mkdir -p "$blobs"
+# Made once, under the lock of the runs side by side (check-debug.sh).
+exec 8> "$blobs/.lock"
+flock 8
 for v in intel amd; do
 	f=$FWDIR/${fwfile[$v]}
 	[ "$blobs/$v.xz" -nt "$f" ] || xz --check=crc32 -c "$f" > "$blobs/$v.xz"
@@ -221,6 +228,8 @@ done
 python3 "$here/tools/mkblobs.py" intel-rev "$FWDIR/${fwfile[intel]}" "$blobs/intel.rev1" 1
 # A patch id that Xen's list of known AMD digests lacks.
 python3 "$here/tools/mkblobs.py" amd-id "$FWDIR/${fwfile[amd]}" "$blobs/amd.unknown" 0x800126f 0x80012ff
+flock -u 8
+exec 8>&-
 
 # iucode_tool with the libraries it needs, as a real client of /dev/cpu/microcode.
 intel=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" --file "$blobs/intel.rev1=/test/fw.rev1"
@@ -283,15 +292,17 @@ FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[int
 debug_case() {
 	if [ "$filter" = . ]; then
 		log "NOT RUN: $1 (debug kernel $2); make check-debug runs it"
-	elif ! [[ $1 =~ $filter ]]; then
+	elif ! picked "$1"; then
 		:
 	elif ! "$here/debug-kernel.sh" ready "$2"; then
 		result fail "[run-vm] $1: no debug kernel $2 in $(dirname "$("$here/debug-kernel.sh" dir "$2")"): tests/debug-kernel.sh build $2 builds it (make check-debug does)"
 	else
-		# failnth.sh's helper, built when a case needs it.
-		[ "$4" != failnth ] || [ "$top/build/failnth" -nt "$here/tools/failnth.c" ] ||
-			gcc -static -O2 -Wall -Wextra -o "$top/build/failnth" "$here/tools/failnth.c" ||
-			result fail "[run-vm] tests/tools/failnth.c does not build"
+		# failnth.sh's helper, built when a case needs it; renamed into
+		# place, since another run (check-debug.sh) may be using it.
+		[ "$4" != failnth ] || [ "$top/build/failnth" -nt "$here/tools/failnth.c" ] || {
+			gcc -static -O2 -Wall -Wextra -o "$top/build/failnth.$$" "$here/tools/failnth.c" &&
+			mv -f "$top/build/failnth.$$" "$top/build/failnth"
+		} || result fail "[run-vm] tests/tools/failnth.c does not build"
 		run_case "$@"
 	fi
 }
@@ -324,5 +335,5 @@ RETRY_TRIPLE_FAULT=y VENDOR=amd debug_case "amd-pvh-$dbg-xen4.20" $dbg 4.20 dom0
 debug_case "failnth-$dbg-xen4.20" $dbg 4.20 failnth --timeout 9000 \
 	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" "${failnth[@]}"
 
-[ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/"
+[ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/${skip:+ but not /$skip/}"
 script_end

@@ -48,15 +48,21 @@ scenario=$1
 
 mkdir -p "$out"
 rm -f "$out"/{serial.log,serial.txt,seconds,qemu.out,initrd.gz}
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,test,lib/firmware}
+# One build at a time in this tree: cases run side by side (check-debug.sh)
+# share build/KERNEL and build/mcxio, which each build removes first.
+mkdir -p "$top/build"
+exec 8> "$top/build/.vm-build.lock"
+flock 8
 rm -f "$top/build/$kernel${MICROCODE_XEN_FAKE_HV:+-fake}/microcode_xen.ko" "$top/build/mcxio"
 ko=$("$here/build.sh" "$kernel") || die "the build failed"
 [ -f "$ko" ] && [ -x "$top/build/mcxio" ] || die "the build left no module or no mcxio"
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
-
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,test,lib/firmware}
-cp "$CACHE/userland/bin/busybox" "$root/bin/busybox"
 cp "$ko" "$top/build/mcxio" "$here/vm/lib.sh" "$root/test/"
+flock -u 8
+exec 8>&-
+cp "$CACHE/userland/bin/busybox" "$root/bin/busybox"
 cp "$scenario" "$root/test/scenario.sh"
 for spec in "${fw[@]}"; do
 	mkdir -p "$(dirname "$root/lib/firmware/${spec#*=}")"

@@ -9,6 +9,7 @@
                   that Xen's list of known digests does not have
   revisions       print the revisions (Intel) or patch ids (AMD) in SRC
 """
+import os
 import struct
 import sys
 
@@ -55,7 +56,10 @@ def main():
         struct.pack_into('<I', d, offs[0], new)
     else:
         sys.exit(__doc__)
-    open(dst, 'wb').write(d)
+    # Renamed into place: a VM being set up beside may be reading dst.
+    with open(dst + '.tmp', 'wb') as f:
+        f.write(d)
+    os.replace(dst + '.tmp', dst)
 
 
 main()
