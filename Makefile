@@ -22,10 +22,7 @@ check:
 	@tests/run-all.sh
 
 check-debug:
-	@tests/setup.sh >/dev/null
-	@tests/debug-kernel.sh build 6.1-debug >/dev/null
-	@tests/debug-kernel.sh build 6.1-debug-nokasan >/dev/null
-	@tests/run-vm.sh debug
+	@tests/check-debug.sh
 
 demo:
 	@tests/demo.sh
