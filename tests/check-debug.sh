@@ -5,9 +5,9 @@
 # per machine (tests/debug-kernel.sh) and runs their cases (tests/run-vm.sh,
 # the debug_case lines) in three runs side by side, since one after the
 # other they take more than four hours:
-#   failnth-6.1-debug          alone: about 1.5 h, most of it spent waiting
-#   failnth-6.1-debug-nokasan  for delayed kobject releases, not computing
-#   every other debug case     about 1.3 h
+#   failnth-6.1-debug          alone: 1 to 1.5 h each; its emulated CPUs keep
+#   failnth-6.1-debug-nokasan  about one host core busy, so two such VMs on
+#   every other debug case     two cores take less time together than in turn
 # The first starts as soon as its kernel is built, while the second kernel
 # builds.  Each run's output goes to build/check-debug/NAME.log, its
 # progress lines here as they come; the end is one count of every check,

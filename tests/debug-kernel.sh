@@ -60,7 +60,7 @@ if [ -e "$dir/ready" ]; then
 fi
 start=$(date +%s)
 blog=$dir/build.log
-log "building the debug kernel $name in $dir (log: $blog); about 45 min on 2 cores"
+log "building the debug kernel $name in $dir (log: $blog); 10 to 30 min on 2 cores"
 rm -rf "$dir/linux" "$dir/linux-source-6.1"
 tar -C "$dir" -xJf "$src" || die "cannot unpack $src"
 mv "$dir/linux-source-6.1" "$dir/linux"
