@@ -5,7 +5,7 @@
 # per machine (tests/debug-kernel.sh) and runs their cases (tests/run-vm.sh,
 # the debug_case lines) in three runs side by side, since one after the
 # other they take more than four hours:
-#   failnth-6.1-debug          alone: 1 to 1.5 h each; its emulated CPUs keep
+#   failnth-6.1-debug          alone: 1.5 h and more each; a VM's CPUs keep
 #   failnth-6.1-debug-nokasan  about one host core busy, so two such VMs on
 #   every other debug case     two cores take less time together than in turn
 # The first starts as soon as its kernel is built, while the second kernel
