@@ -28,7 +28,7 @@ names=() pids=()
 # run NAME FILTER [SKIP]: tests/run-vm.sh FILTER in the background
 run() {
 	log "$1: tests/run-vm.sh '$2'${3:+ without /$3/} (its output: $out/$1.log)"
-	RUN_VM_SKIP=${3:-} "$here/run-vm.sh" "$2" >> "$out/$1.log" \
+	RUN_VM_JOBS=1 RUN_VM_SKIP=${3:-} "$here/run-vm.sh" "$2" >> "$out/$1.log" \
 		2> >(tee -a "$out/$1.log" | sed -u "s/^/[$1] /" >&2) &
 	names+=("$1") pids+=($!)
 }

@@ -66,6 +66,15 @@ vmlinuz_of() {
 	compgen -G "$CACHE/k/$1/boot/vmlinuz-*" | head -n1
 }
 
+# CRASH_RE: what a kernel or Xen crash, warning, hang or memory exhaustion
+# looks like in a log (an extended regular expression), one list for every
+# script that reads a VM's console (run-vm.sh, distro.sh).  The debug
+# kernels add their sanitizers' reports: "BUG: KASAN", lockdep's "WARNING:
+# possible circular locking..." and "inconsistent lock state", UBSAN's and
+# debugobjects' reports, kmemleak's count after a scan.
+CRASH_RE='Oops|BUG:|BUG [^ ]+ \((Not tainted|Tainted)|WARNING:|UBSAN:|ODEBUG:|suspected memory leak|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
+export CRASH_RE
+
 # Test results: "ok - DESC" / "not ok - DESC", tallied in $RESULTS so that a
 # run over several scripts ends with one count, and in npass/nfail for the
 # script itself.
@@ -83,11 +92,18 @@ result() { # pass|fail DESC
 		nfail=$((nfail + 1))
 	fi
 }
+# note LINE: something the whole run's summary must show besides the count
+# (a VM booted once more, a script not run): kept beside $RESULTS.
+note() {
+	echo "$*" >> "$RESULTS.notes"
+	log "$*"
+}
 # summary: the whole run's count; fails if anything failed or nothing passed.
 summary() {
 	local p f
 	p=$(grep -c '^pass$' "$RESULTS" || true)
 	f=$(grep -c '^fail$' "$RESULTS" || true)
+	[ ! -s "$RESULTS.notes" ] || sed 's/^/# note: /' "$RESULTS.notes"
 	echo "$p passed, $f failed"
 	[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
 }

@@ -5,13 +5,17 @@
 # (tests/vm.sh) and runs a scenario in dom0; the guest's "ok"/"not ok" lines
 # and Xen's own lines in the serial log are both checked here.  FILTER, a
 # regular expression, picks cases by name; RUN_VM_SKIP, another, leaves out
-# those of them that it matches.
+# those of them that it matches.  RUN_VM_JOBS cases (default 2) run side by
+# side: a VM under TCG keeps about one host core busy.  Each case's output is
+# kept apart and printed whole when the case ends.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$(cd "$here/.." && pwd)
 filter=${1:-.}
 skip=${RUN_VM_SKIP:-}
+jobs=${RUN_VM_JOBS:-2}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "RUN_VM_JOBS must be a number of VMs, not '$jobs'"
 # picked NAME: the case is to run
 picked() { [[ $1 =~ $filter ]] && ! [[ -n $skip && $1 =~ $skip ]]; }
 FWDIR=$CACHE/fw/lib/firmware
@@ -71,11 +75,8 @@ xen_count() {
 }
 
 # What a kernel or Xen crash, warning, hang or memory exhaustion looks like
-# in the log.
-# The debug kernel (6.1-debug) adds its sanitizers' reports: "BUG: KASAN",
-# lockdep's "WARNING: possible circular locking..." and "inconsistent lock
-# state", UBSAN's and debugobjects' reports, kmemleak's count after a scan.
-splat='Oops|BUG:|BUG [^ ]+ \((Not tainted|Tainted)|WARNING:|UBSAN:|ODEBUG:|suspected memory leak|cut here|Call Trace|general protection fault|Kernel panic|blocked for more than|Xen (BUG|WARN) at|FATAL (TRAP|PAGE FAULT)|possible recursive locking|circular locking|invoked oom-killer|Out of memory|oom-kill:'
+# in the log: CRASH_RE, tests/lib.sh's one list.
+splat=$CRASH_RE
 
 # judge_log LOG WHAT: the scenario's results in one serial log (WHAT names
 # the boot in the messages).  Every "ok"/"not ok" line is a result; the
@@ -128,23 +129,94 @@ judge_log() {
 # FAKE=y boots the test build whose hypercalls go to tests/fake_hv.h.  The
 # scenario finds XEN, KERNEL, VENDOR, FWFILE, PCPUS and CASE_ENV's variables
 # in /test/env, and so does SCENARIO.host here.  RETRY_TRIPLE_FAULT=y (only
-# for cases known to meet it) boots once more if dom0 triple-faulted before
-# the scenario's end; the first boot's results count all the same.
+# for cases known to meet it) boots once more a dom0 that triple-faulted
+# before the module was touched (retry_reason).
 #
 # A case starts from nothing (its folder, the module and the helper are
 # removed before the build); a failed build or boot, a scenario that did not
-# reach its end or a host check whose step is missing fails it.
+# reach its end, a host file that did not, or a host check whose step is
+# missing fails it.  The case runs in the background, RUN_VM_JOBS at a
+# time, its output in build/vm/NAME/case.log; reap_one prints it when the
+# case ends and counts its results.
 run_case() {
-	local name=$1 out=$top/build/vm/$1 rc
-	KERNEL=$2 XEN=$3 scenario=$4
-	shift 4
+	local name=$1 out=$top/build/vm/$1
 	picked "$name" || return 0
-	tag="[$name]"
 	ncases=$((ncases + 1))
-	VENDOR=${VENDOR:-intel}
-	FWFILE=${fwfile[$VENDOR]}
+	while [ "${#running[@]}" -ge "$jobs" ]; do
+		reap_one
+	done
 	rm -rf "$out"
 	mkdir -p "$out"
+	date +%s > "$out/start"
+	log "[$name] started"
+	( one_case "$@" ) > "$out/case.log" 2>&1 &
+	running[$!]=$name
+}
+
+# reap_one: waits for one running case to end, prints its output and adds
+# its counts to this script's (its results are in $RESULTS already).  A case
+# that left no count (its shell died) fails.
+reap_one() {
+	local pid= name out p f line
+	wait -n -p pid "${!running[@]}"
+	if [ -z "$pid" ]; then
+		# No such child any more: should not happen; fail them all.
+		for pid in "${!running[@]}"; do
+			result fail "[${running[$pid]}] the case's process was lost"
+			unset "running[$pid]"
+		done
+		return
+	fi
+	name=${running[$pid]}
+	unset "running[$pid]"
+	out=$top/build/vm/$name
+	cat "$out/case.log"
+	if read -r p f < "$out/counts" 2>/dev/null && [[ $p$f =~ ^[0-9]+$ ]]; then
+		npass=$((npass + p)) nfail=$((nfail + f))
+		log "[$name] ended: $p passed, $f failed, $(( $(date +%s) - $(cat "$out/start") )) s"
+	else
+		result fail "[$name] the case's shell ended before its count (see $out/case.log)"
+	fi
+	if [ -s "$out/retries" ]; then
+		while IFS= read -r line; do
+			note "run-vm: $line"
+		done < "$out/retries"
+	fi
+}
+declare -A running=()
+
+# retry_reason LOG: whether a boot that did not reach "@@done" may be booted
+# once more, and why (printed).  Only a boot that died before the module was
+# touched: no "@@step" (every scenario marks a step before its first
+# insmod) and no line of the module.  dom0's kernel under TCG has been seen,
+# rarely and on a busy host, to stop in the middle of its boot (no line for
+# minutes after one of its initcalls), and a PVH dom0 to triple-fault, both
+# with nothing of ours running.  A boot that died in a step is judged as it
+# is: that is where the driver runs (a PVH dom0's zero-copy path with SMAP).
+retry_reason() {
+	local f=$1
+	[ -e "$f" ] || return 1
+	! grep -q '^@@done' "$f" && ! grep -q '^@@step' "$f" && ! grep -q 'microcode_xen' "$f" ||
+		return 1
+	if ! grep -q '^@@boot' "$f"; then
+		echo "dom0 never reached init"
+	elif [ -n "${RETRY_TRIPLE_FAULT:-}" ] && grep -q '(XEN) d0v[0-9]* Triple fault' "$f"; then
+		echo "dom0 triple-faulted before the scenario's first step"
+	else
+		return 1
+	fi
+}
+
+# One case (run_case's arguments), in a shell of its own.  Its count goes to
+# build/vm/NAME/counts, each retry as a line to build/vm/NAME/retries.
+one_case() {
+	local name=$1 out=$top/build/vm/$1 rc why last
+	KERNEL=$2 XEN=$3 scenario=$4
+	shift 4
+	tag="[$name]"
+	npass=0 nfail=0
+	VENDOR=${VENDOR:-intel}
+	FWFILE=${fwfile[$VENDOR]}
 	printf '%s\n' "XEN=$XEN" "KERNEL=$KERNEL" "VENDOR=$VENDOR" "FWFILE=$FWFILE" \
 		"PCPUS=2" ${CASE_ENV:-} > "$out/env"
 	log "$tag booting dom0 $KERNEL on Xen $XEN${FAKE:+ (test build)}"
@@ -154,27 +226,11 @@ run_case() {
 	}
 	boot "$@"
 	rc=$?
-	# dom0's kernel under TCG has been seen, rarely and on a busy host, to
-	# stop in the middle of its boot (no line for minutes after one of its
-	# initcalls) until the timeout.  Nothing of ours runs before init does
-	# ("@@boot"), so a boot that never got there is booted once more; a
-	# second one fails the case as before.
-	if [ -e "$out/serial.log" ] && ! grep -q "^@@boot" "$out/serial.log"; then
+	if why=$(retry_reason "$out/serial.log"); then
 		tr -d '\r' < "$out/serial.log" > "$out/serial.first.txt"
-		log "$tag note: dom0 never reached init (vm.sh status $rc); booting once more. The first log ends:"
+		echo "$name: $why (vm.sh status $rc), booted once more; the first log: $out/serial.first.txt" >> "$out/retries"
+		log "$tag note: $why (vm.sh status $rc); booting once more. The first log ends:"
 		tail -n 3 "$out/serial.first.txt" | show 3 >&2
-		boot "$@"
-		rc=$?
-	fi
-	# A PVH dom0 under TCG has been seen to triple-fault, rarely and on a busy
-	# host, with the module idle.  One more boot tells emulation from a bug;
-	# whatever the first boot checked before it died still counts.
-	if [ -n "${RETRY_TRIPLE_FAULT:-}" ] && [ -e "$out/serial.log" ] &&
-	   ! grep -q '^@@done' "$out/serial.log" &&
-	   grep -q '(XEN) d0v[0-9]* Triple fault' "$out/serial.log"; then
-		tr -d '\r' < "$out/serial.log" > "$out/serial.first.txt"
-		log "$tag note: dom0 triple-faulted before the end; booting once more. The first log:"
-		grep -B3 -A3 'Triple fault' "$out/serial.first.txt" | show 8 >&2
 		serial=$out/serial.first.txt
 		judge_first_boot
 		boot "$@"
@@ -184,19 +240,45 @@ run_case() {
 	tr -d '\r' < "$out/serial.log" > "$serial" 2>/dev/null || : > "$serial"
 	log "$tag finished in $(cat "$out/seconds" 2>/dev/null) s"
 	if [ $rc -ne 0 ]; then
-		result fail "$tag vm.sh failed: $([ $rc -eq 124 ] && echo "QEMU timed out" || echo "exit status $rc (the build, or QEMU)"); see $out"
+		last=$(grep '^@@step ' "$serial" | tail -n 1)
+		last=${last#@@step }
+		result fail "$tag vm.sh failed: $([ $rc -eq 124 ] && echo "QEMU timed out $(if [ -n "$last" ]; then echo "in step $last"; elif grep -q '^@@boot' "$serial"; then echo "before the first step"; else echo "before dom0 reached init"; fi)" || echo "exit status $rc (the build, or QEMU)"); see $out"
 		show 30 < "$serial"
 	fi
 
 	judge_log "$serial" ""
-	if [ -e "$here/vm/$scenario.host" ]; then
-		. "$here/vm/$scenario.host"
+	run_host
+	echo "$npass $nfail" > "$out/counts"
+}
+
+# Scenarios on real Xen whose Xen side has nothing to read (no host file).
+xen_side_unchecked=" failnth "
+# run_host: Xen's side of the scenario, tests/vm/SCENARIO.host, read from
+# the serial log.  It must pass bash -n, run to its last line (a line bash
+# rejects, a return or an exit on the way stops it early) and make at least
+# one check; a case on real Xen must have one.
+run_host() {
+	local host=$here/vm/$scenario.host before=$((npass + nfail)) host_end= err
+	if [ ! -e "$host" ]; then
+		[ "$XEN" = none ] || [[ $xen_side_unchecked == *" $scenario "* ]] ||
+			result fail "$tag no tests/vm/$scenario.host: Xen's side of a case on real Xen goes unchecked"
+		return
+	fi
+	if ! err=$(bash -n "$host" 2>&1); then
+		result fail "$tag tests/vm/$scenario.host does not parse: $err"
+		return
+	fi
+	# shellcheck disable=SC1090
+	. <(cat "$host"; printf '\nhost_end=y\n')
+	if [ -n "$host_end" ] && [ $((npass + nfail)) -gt "$before" ]; then
+		result pass "$tag tests/vm/$scenario.host ran to its end: $((npass + nfail - before)) checks of Xen's side"
+	else
+		result fail "$tag tests/vm/$scenario.host did not run to its end (${host_end:+it did, but }$((npass + nfail - before)) checks)"
 	fi
 }
 
-# The first boot of a case that triple-faulted: its "not ok" lines and any
-# crash after init started fail the case; its "ok" lines are not counted
-# twice.
+# The first boot of a case booted twice: its "not ok" lines and any crash
+# after init started fail the case; its "ok" lines are not counted twice.
 judge_first_boot() {
 	local line
 	while IFS= read -r line; do
@@ -336,5 +418,8 @@ RETRY_TRIPLE_FAULT=y VENDOR=amd debug_case "amd-pvh-$dbg-xen4.20" $dbg 4.20 dom0
 debug_case "failnth-$dbg-xen4.20" $dbg 4.20 failnth --timeout 9000 \
 	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" "${failnth[@]}"
 
+while [ "${#running[@]}" -gt 0 ]; do
+	reap_one
+done
 [ "$ncases" -gt 0 ] || result fail "[run-vm] no case matches /$filter/${skip:+ but not /$skip/}"
 script_end

@@ -6,7 +6,9 @@
 # the module and tests/vm/lib.sh beside it, and leaves the serial log, which
 # holds Xen's lines and dom0's console, in OUT/serial.log.  After the
 # scenario, init prints "@@exit STATUS" (the scenario shell's exit status) and
-# "@@done".  Every run starts from nothing: OUT's logs and the module and
+# "@@done"; QEMU is stopped as soon as "@@done" is in the log (3 s later:
+# what dom0 and Xen print meanwhile is kept), rather than after dom0's and
+# Xen's poweroff.  Every run starts from nothing: OUT's logs and the module and
 # helper built before are removed first, so a failed build leaves no old log
 # behind; vm.sh exits non-zero if the build or QEMU fails.
 #
@@ -20,6 +22,9 @@
 #   --fw SRC=DEST           put SRC at /lib/firmware/DEST (repeatable)
 #   --file SRC=DEST         put SRC at DEST in the initramfs (repeatable)
 #   --timeout SECONDS       kill QEMU after this long (default 300)
+#   --boot-timeout SECONDS  kill QEMU if dom0's init has not started
+#                           ("@@boot") after this long (default 240, 900
+#                           for the debug kernels; a boot takes 15 to 60 s)
 #   --out DIR               where the logs go (default build/vm)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +32,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 
 kernel=6.1 xen=4.17 cpu=Skylake-Server xen_args="" qemu_args="" timeout=300 out=$top/build/vm
+boot_timeout=240
 fw=() files=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -38,12 +44,18 @@ while [ $# -gt 1 ]; do
 	--fw) fw+=("$2") ;;
 	--file) files+=("$2") ;;
 	--timeout) timeout=$2 ;;
+	--boot-timeout) boot_timeout=$2 ;;
 	--out) out=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
 done
 [ $# -eq 1 ] || die "usage: vm.sh [options] SCENARIO"
+# The debug kernels boot slowly under TCG (KASAN, lockdep): 15 min for init,
+# unless told otherwise.
+case $kernel:$boot_timeout in
+*-debug*:240) boot_timeout=900 ;;
+esac
 scenario=$1
 
 mkdir -p "$out"
@@ -106,9 +118,48 @@ else
 	       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_args"
 	       -initrd "$vmlinuz console=hvc0 earlyprintk=xen $dom0_args,$out/initrd.gz")
 fi
+# QEMU in the background, watched: stopped once the scenario's end is in
+# the log, or dom0 not in init by --boot-timeout, or at --timeout.
 start=$(date +%s)
 rc=0
-timeout "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1 || rc=$?
+timeout "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1 &
+qpid=$!
+# A vm.sh stopped from outside (run-all.sh's deadline, ^C) stops its QEMU.
+trap 'kill $qpid 2>/dev/null; rm -rf "$root"; exit 143' TERM INT HUP
+serial=$out/serial.log
+why=
+while kill -0 $qpid 2>/dev/null; do
+	sleep 1
+	if grep -q '^@@done' "$serial" 2>/dev/null; then
+		# What follows "@@done" (a late report, a crash at poweroff) gets
+		# three seconds more.
+		sleep 3
+		why=done
+		break
+	fi
+	if [ $(( $(date +%s) - start )) -ge "$boot_timeout" ] && ! grep -q '^@@boot' "$serial" 2>/dev/null; then
+		why=boot
+		break
+	fi
+done
+if [ -n "$why" ]; then
+	kill $qpid 2>/dev/null || :
+	wait $qpid || :
+	[ "$why" = done ] || rc=124
+else
+	wait $qpid || rc=$?
+fi
+trap - TERM INT HUP
 echo "$(( $(date +%s) - start ))" > "$out/seconds"
-[ $rc -eq 0 ] || log "QEMU ended with status $rc ($( [ $rc -eq 124 ] && echo timeout || echo error)); see $out"
+if [ $rc -ne 0 ]; then
+	last=$(grep -a '^@@step ' "$serial" 2>/dev/null | tail -n 1 | tr -d '\r') || :
+	where=${last:+in step ${last#@@step }}
+	grep -q '^@@boot' "$serial" 2>/dev/null || where="before dom0's init started"
+	[ -n "$where" ] || where="before the scenario's first step"
+	case $why:$rc in
+	boot:*) log "dom0's init had not started after $boot_timeout s (--boot-timeout): QEMU stopped; see $out" ;;
+	*:124) log "QEMU timed out after $timeout s $where; see $out" ;;
+	*) log "QEMU ended with status $rc $where; see $out" ;;
+	esac
+fi
 exit $rc
