@@ -11,6 +11,27 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 sources=(microcode_xen.c microcode_xen.h hypercall.h tests/fake_hv.h)
 
+# Every shell script parses (bash -n): the test scripts, the scenarios and
+# the host files run-vm.sh sources (a line bash rejects stops a sourced file
+# there), the packaging's scripts.  Those with a shebang, *.sh and *.host.
+nsh=0 bad=
+while IFS= read -r f; do
+	case $f in
+	*.sh | *.host) ;;
+	*) head -n 1 "$top/$f" 2>/dev/null | grep -Eq '^#!.*/(env )?(ba|da)?sh( |$)' || continue ;;
+	esac
+	nsh=$((nsh + 1))
+	err=$(bash -n "$top/$f" 2>&1) || bad+="$err"$'\n'
+done < <(cd "$top" && { git ls-files --cached --others --exclude-standard 2>/dev/null || find . -path ./build -prune -o -type f -print | sed 's|^\./||'; } | sort -u)
+if [ "$nsh" -lt 20 ]; then
+	result fail "[static] bash -n: only $nsh shell scripts found"
+elif [ -z "$bad" ]; then
+	result pass "[static] bash -n: all $nsh shell scripts parse"
+else
+	result fail "[static] bash -n: shell scripts that do not parse:"
+	printf '%s' "$bad" | sed 's/^/#   /'
+fi
+
 # The module, and the test build with the stand-in (tests/fake_hv.h).
 for k in 6.1 6.12 7.2; do
 	for fake in "" y; do
