@@ -38,7 +38,9 @@
  *                                  different offset in each process): latency
  *                                  figures and the answers counted per OP,
  *                                  overall figures, then OK if every call
- *                                  gave its WANT, or MISMATCH:...
+ *                                  gave its WANT, or MISMATCH:..., or WORKERS:...
+ *                                  when a worker did not exit 0 or a call
+ *                                  was not made
  *   mcxio cycle LABEL N MODULE [PARAMS]
  *                                  N times insmod then rmmod: figures, OK or
  *                                  the first failure (insmod#7:EEXIST)
@@ -326,6 +328,7 @@ struct rec {
 	float ms;
 	int err;		/* errno, 0 for success, -1 for a short write */
 	int op;
+	int done;		/* the call was made (a worker may die first) */
 };
 
 static int parse_op(const char *spec, struct op *op)
@@ -453,7 +456,9 @@ static int stress(int argc, char **argv)
 	struct rec *recs;
 	float *ms = malloc(total * sizeof(*ms));
 	double t0, wall;
-	int w, o, first_bad = -1;
+	int w, o, first_bad = -1, status, first_status = 0, bad_workers = 0;
+	size_t undone = 0;
+	pid_t pid;
 
 	if (workers < 1 || calls < 1 || nops < 1)
 		return -1;
@@ -470,7 +475,7 @@ static int stress(int argc, char **argv)
 	fflush(stdout);
 	t0 = now_ms();
 	for (w = 0; w < workers; w++) {
-		pid_t pid = fork();
+		pid = fork();
 
 		if (pid < 0)
 			return answer("fork", errno);
@@ -480,14 +485,37 @@ static int stress(int argc, char **argv)
 
 				r->op = (i + w) % nops;
 				run_op(&ops[r->op], r);
+				r->done = 1;
 			}
 			_exit(0);
 		}
 	}
-	while (wait(NULL) > 0)
-		;
+	/*
+	 * A worker that did not exit 0 (killed by a signal, an OOM kill) left
+	 * records it never wrote, which read as op 0's success: its status and
+	 * the calls it did not make are the answer then.
+	 */
+	while ((pid = wait(&status)) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			if (!bad_workers++)
+				first_status = status;
+		}
 	wall = now_ms() - t0;
 	alarm(0);
+	for (i = 0; i < total; i++)
+		if (!recs[i].done)
+			undone++;
+	if (bad_workers || undone) {
+		if (!bad_workers)
+			printf("WORKERS:0:calls-not-made=%zu\n", undone);
+		else if (WIFSIGNALED(first_status))
+			printf("WORKERS:%d:signal-%d:calls-not-made=%zu\n", bad_workers,
+			       WTERMSIG(first_status), undone);
+		else
+			printf("WORKERS:%d:exit-%d:calls-not-made=%zu\n", bad_workers,
+			       WEXITSTATUS(first_status), undone);
+		return 0;
+	}
 
 	printf("# figure: %s: %d process%s x %d calls = %zu calls in %.2f s, %.1f calls/s\n",
 	       label, workers, workers > 1 ? "es" : "", calls, total, wall / 1e3,

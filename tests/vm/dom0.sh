@@ -31,7 +31,7 @@ cpuid_sig() {
 shared=
 if [ -d $MC ]; then
 	shared=y
-	kernel_files=$(ls $MC)
+	kernel_files=$(ls -A $MC)
 	check "the kernel's own loader came up in this PV dom0 (its log says so)" \
 		sh -c 'dmesg | grep -q "microcode: Current revision"'
 	check "its $MC has no reload: no late loading in this kernel" test ! -e $RELOAD
@@ -208,7 +208,8 @@ rmdir $FW
 step unload
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 if [ -n "$shared" ]; then
-	check "the kernel's $MC is left as it was ('$kernel_files')" test "$(ls $MC)" = "$kernel_files"
+	check "the kernel's $MC is left as it was: a directory holding '$kernel_files'" \
+		dir_as_was $MC "$kernel_files"
 else
 	check "/sys/devices/system/cpu/microcode is gone" test ! -e $MC
 fi
@@ -227,7 +228,7 @@ cp /tmp/fw.orig $FW
 expect_one "after the file is restored, reload reaches Xen again" "$APPLY" mcxio write $RELOAD 1
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 if [ -n "$shared" ]; then
-	check "after three loads and unloads the kernel's $MC is as it was ('$kernel_files')" \
-		test "$(ls $MC)" = "$kernel_files"
+	check "after three loads and unloads the kernel's $MC is as it was: a directory holding '$kernel_files'" \
+		dir_as_was $MC "$kernel_files"
 fi
 finish

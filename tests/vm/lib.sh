@@ -117,6 +117,13 @@ check() {
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
+# dir_as_was DIR LISTING: DIR exists, is a directory (not a link to one),
+# and holds exactly LISTING ("ls -A DIR" before).  Comparing listings alone
+# cannot tell an empty directory from a deleted one.
+dir_as_was() {
+	[ -d "$1" ] && [ ! -L "$1" ] && [ "$(ls -A "$1")" = "$2" ]
+}
+
 # logged DESC REGEX: dom0's log since the last step has a line matching REGEX
 logged() {
 	if dmesg | grep -Eq "$2"; then
