@@ -117,6 +117,8 @@ main() {
 	host_tools
 	# Debian sid's 7.2: its own chroot and cache key (tests/sid.sh).
 	"$here/sid.sh" setup
+	# The test QEMU whose CPUs take microcode: its own cache key (tests/qemu.sh).
+	"$here/qemu.sh" build
 	if [ -e "$CACHE/ready" ] && [ "$(cat "$CACHE/ready")" = "$SETUP_VERSION" ]; then
 		log "cache $CACHE is complete; nothing to download"
 		return 0

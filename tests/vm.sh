@@ -21,6 +21,16 @@
 #   --qemu-args "..."       extra QEMU options (e.g. "-device amd-iommu")
 #   --fw SRC=DEST           put SRC at /lib/firmware/DEST (repeatable)
 #   --file SRC=DEST         put SRC at DEST in the initramfs (repeatable)
+#   --early SRC=DEST        put SRC at DEST in an uncompressed cpio before the
+#                           initramfs, as an early microcode archive is
+#                           (DEST kernel/x86/microcode/GenuineIntel.bin or
+#                           AuthenticAMD.bin: what Xen's ucode=scan finds)
+#   --ucode stock|take|refuse=LIST
+#                           stock (default): the host's QEMU, whose CPUs never
+#                           change revision; take: the test QEMU whose CPUs
+#                           take microcode (tests/qemu.sh); refuse=LIST: the
+#                           test QEMU, with the vCPUs in LIST (comma separated
+#                           indexes) refusing every update
 #   --timeout SECONDS       kill QEMU after this long (default 300)
 #   --boot-timeout SECONDS  kill QEMU if dom0's init has not started
 #                           ("@@boot") after this long (default 240, 900
@@ -33,7 +43,8 @@ top=$(cd "$here/.." && pwd)
 
 kernel=6.1 xen=4.17 cpu=Skylake-Server xen_args="" qemu_args="" timeout=300 out=$top/build/vm
 boot_timeout=240
-fw=() files=()
+ucode=stock
+fw=() files=() early=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--kernel) kernel=$2 ;;
@@ -43,6 +54,8 @@ while [ $# -gt 1 ]; do
 	--qemu-args) qemu_args=$2 ;;
 	--fw) fw+=("$2") ;;
 	--file) files+=("$2") ;;
+	--early) early+=("$2") ;;
+	--ucode) ucode=$2 ;;
 	--timeout) timeout=$2 ;;
 	--boot-timeout) boot_timeout=$2 ;;
 	--out) out=$2 ;;
@@ -99,13 +112,35 @@ poweroff -f
 INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd.gz"
+if [ ${#early[@]} -gt 0 ]; then
+	mkdir "$root/early"
+	for spec in "${early[@]}"; do
+		mkdir -p "$(dirname "$root/early/${spec#*=}")"
+		cp "${spec%%=*}" "$root/early/${spec#*=}"
+	done
+	(cd "$root/early" && find . | cpio -o -H newc --quiet) > "$out/early.cpio"
+	cat "$out/early.cpio" "$out/initrd.gz" > "$out/initrd.cat"
+	mv "$out/initrd.cat" "$out/initrd.gz"
+fi
 
 vmlinuz=$(vmlinuz_of "$kernel")
 # oops=panic: an Oops ends the VM at once (panic=-1: reboot, which QEMU's
 # -no-reboot turns into an exit), with its report in the log, instead of
 # leaving the scenario hung on a dead task until the timeout.
 dom0_args="panic=-1 oops=panic"
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp 2 -m 2048
+qbin=qemu-system-x86_64
+case $ucode in
+stock) ;;
+take) qbin=$("$here/qemu.sh" path) || die "no test QEMU" ;;
+refuse=*)
+	qbin=$("$here/qemu.sh" path) || die "no test QEMU"
+	export QEMU_UCODE_REFUSE=${ucode#refuse=} ;;
+*) die "--ucode takes stock, take or refuse=LIST, not $ucode" ;;
+esac
+qemu=("$qbin")
+# The test QEMU looks for its firmware beside itself: the host's QEMU's.
+[ "$ucode" = stock ] || qemu+=(-L /usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu)
+qemu+=(-machine q35 -accel tcg -cpu "$cpu" -smp 2 -m 2048
       -nographic -no-reboot -monitor none -serial "file:$out/serial.log" $qemu_args)
 if [ "$xen" = none ]; then
 	qemu+=(-kernel "$vmlinuz" -initrd "$out/initrd.gz"
