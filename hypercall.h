@@ -40,6 +40,8 @@ struct mcx_ucode_revision {
 #include <xen/xen.h>
 #include <xen/interface/platform.h>
 
+#include <asm/msr.h>
+#include <asm/processor.h>
 #include <asm/xen/hypercall.h>
 
 /*
@@ -193,6 +195,30 @@ static inline int mcx_hv_ucode_revision(u32 cpu, struct mcx_ucode_revision *out)
 	out->signature = r->signature;
 	out->pf = r->pf;
 	out->revision = r->revision;
+	return 0;
+}
+
+/* Kernels before 7.0 name the 64-bit MSR read rdmsrl_safe_on_cpu(). */
+#ifndef MCX_HAVE_RDMSRQ_SAFE_ON_CPU
+#define rdmsrq_safe_on_cpu rdmsrl_safe_on_cpu
+#endif
+
+/*
+ * The microcode revision under dom0's CPU @cpu: Xen answers a guest's read
+ * of MSR 0x8b with the physical CPU's own value (xen/arch/x86/msr.c, read in
+ * 4.13.0 to 4.20.4), the physical CPU that runs the vCPU at that moment.
+ * Intel keeps the revision in the high half, AMD in the low half.
+ */
+static inline int mcx_hv_vcpu_revision(unsigned int cpu, u32 *rev)
+{
+	u64 val;
+	int ret;
+
+	ret = rdmsrq_safe_on_cpu(cpu, MSR_IA32_UCODE_REV, &val);
+	if (ret)
+		return ret;
+	*rev = boot_cpu_data.x86_vendor == X86_VENDOR_INTEL ? upper_32_bits(val) :
+							       lower_32_bits(val);
 	return 0;
 }
 

@@ -29,16 +29,22 @@
  * serialises updates as well; the lock keeps a second caller from getting
  * Xen's -EBUSY for someone else's update.
  *
+ * It also covers the list of physical CPUs while mcx_init() builds it:
+ * /dev/cpu/microcode and reload exist before the list is complete, and an
+ * update walks the list.
+ *
  * mcx_rev_lock protects each physical CPU's last answer from Xen (its
  * revision, or the error), which readers without CAP_SYS_RAWIO are given:
  * every question to Xen takes its global platform-op lock, and no local
- * user may hammer it.  It also protects mcx_last, the time and errno of the
- * last update, which anyone may read.
+ * user may hammer it.  It is held across the question, so that an answer
+ * is stored in the order Xen gave it, never an older one over a newer.  It
+ * also protects mcx_last, the time and errno of the last update, which
+ * anyone may read, and the list of physical CPUs against a reader of
+ * xen_cpuN that looks its directory up while mcx_init() adds the next.
  *
- * Everything else is written once in mcx_init() before the interfaces appear
- * (the vendor file name, the list of physical CPUs) and only read afterwards;
- * sysfs removal waits for readers and writers in flight before mcx_exit()
- * frees anything.
+ * The vendor file name is written once in mcx_init() before any update and
+ * only read afterwards; sysfs removal waits for readers and writers in
+ * flight before mcx_exit() frees anything.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -85,7 +91,7 @@
 static bool update_on_load = true;
 module_param(update_on_load, bool, 0444);
 MODULE_PARM_DESC(update_on_load,
-		 "Send the boot CPU's vendor microcode file to Xen when the module loads (default: true)");
+		 "Send the vendor microcode file to Xen when the module loads (default: true; the module is loaded as a boot-time loader, unlike Linux's opt-in late loading)");
 
 /* Serialises every update path; see "Synchronization" above. */
 static DEFINE_MUTEX(mcx_update_lock);
@@ -112,14 +118,22 @@ static char mcx_fw_file[MCX_FW_NAME_LEN];
 /* Bounds the walk over Xen's physical CPU numbers. */
 #define MCX_MAX_PCPUS		16384
 
-/* A physical CPU's directory, /sys/devices/system/cpu/microcode/xen_cpuN (or its link). */
+/*
+ * A physical CPU, with its directory /sys/devices/system/cpu/microcode/xen_cpuN
+ * (or its link).  The directory is a plain kobject of the kernel's, whose
+ * release is the kernel's code, so none may run in this module after
+ * mcx_exit(); its files find their CPU by the kobject (mcx_pcpu_of()).
+ */
 struct mcx_pcpu {
-	struct kobject kobj;
+	struct kobject *kobj;
 	struct list_head node;
 	u32 cpu;
 	/* Xen's last answer for this CPU: err, or 0 and rev (mcx_rev_lock). */
 	struct mcx_ucode_revision rev;
 	int err;
+	/* Its revision right before the update in flight (mcx_update_lock). */
+	bool base_known;
+	u32 base;
 };
 
 static LIST_HEAD(mcx_pcpus);
@@ -140,11 +154,13 @@ static struct {
 /* What the physical CPUs run after an update: mcx_tally(). */
 struct mcx_tally {
 	unsigned int known;	/* CPUs whose revision Xen told */
-	unsigned int changed;	/* of those, CPUs whose revision changed */
+	unsigned int changed;	/* of those, CPUs whose revision changed in this update */
 	u32 rev[2];		/* the first two revisions found */
 	unsigned int count[2];	/* and how many CPUs run each */
 	bool boot_known;	/* physical CPU 0 was among those known */
 	struct mcx_ucode_revision boot;	/* and its revision */
+	/* CPUs of the boot CPU's model (signature, flags) on another revision */
+	unsigned int lagging;
 };
 
 /*
@@ -174,7 +190,7 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	  "no update in it for these CPUs (AMD: or none whose digest Xen knows)",
 	  "Xen before 4.17.5, 4.18.3 and 4.19" },
 	{ -EINVAL, -EBADMSG,
-	  "Xen cannot use it: not microcode for this CPU vendor, or Xen's loader is off",
+	  "Xen cannot use it: malformed, not microcode for this CPU vendor, or Xen's loader is off",
 	  "Intel with Xen before 4.17.5, 4.18.3 and 4.19" },
 	{ -EIO, -EIO, "a CPU did not take the update and keeps its revision (see xl dmesg)" },
 	{ -EBUSY, -EBUSY,
@@ -184,12 +200,8 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	  "Xen finds it unsafe to update these AMD CPUs from their revision (see xl dmesg)" },
 	{ -ENOMEM, -ENOSPC, "Xen has no memory for a copy of it" },
 	{ -EFAULT, -EREMOTEIO, "Xen could not read it from dom0's memory" },
-	/*
-	 * The default XSM policy, for a domain other than the control domain;
-	 * or the first online CPU is not the one Xen chose to lead.
-	 */
-	{ -EPERM, -EPERM,
-	  "Xen does not allow this domain to load microcode (XSM), or its lead CPU is offline" },
+	/* XSM: the default policy, for a domain other than the control domain. */
+	{ -EPERM, -EPERM, "Xen does not allow this domain to load microcode (XSM)" },
 	/* FLASK denies xen:microcode; Linux always sends the right version. */
 	{ -EACCES, -EACCES, "Xen's FLASK policy denies dom0 the xen:microcode permission" },
 	{ -EOPNOTSUPP, -EOPNOTSUPP, "this Xen was built without microcode loading" },
@@ -279,7 +291,7 @@ static int mcx_pin_user(const char *src, struct mcx_blob *b)
 	kvfree(b->pages);
 	b->pages = NULL;
 	ret = ret < 0 ? ret : -EFAULT;
-	pr_err("%s: cannot copy the %zu byte blob from user space: error %d%s\n", src,
+	pr_err("%s: cannot pin the %zu byte blob in memory for Xen: error %d%s\n", src,
 	       b->len, ret, ret == -EFAULT ? " (not all of it is mapped readable)" : "");
 	return ret;
 }
@@ -305,7 +317,8 @@ static int mcx_hypercall(const char *src, const struct mcx_blob *b, bool force)
 
 	if (!b->udata)
 		return mcx_hv_microcode_update(b->data, b->len, force);
-	xen = mcx_hv_microcode_update_user(b->udata, b->len, force);
+	/* Xen walks the page tables with the address as it is: no tag bits. */
+	xen = mcx_hv_microcode_update_user(untagged_addr(b->udata), b->len, force);
 	if (xen != -EFAULT)
 		return xen;
 	map = vmap(b->pages, b->npages, VM_MAP, PAGE_KERNEL_RO);
@@ -435,44 +448,77 @@ static void mcx_notify(const char *src, int ret, const struct mcx_ucode_revision
 }
 
 /* Asks Xen for @pcpu's revision and keeps the answer; returns Xen's. */
-static int mcx_pcpu_refresh(struct mcx_pcpu *pcpu, struct mcx_ucode_revision *r)
+static int mcx_pcpu_ask(struct mcx_pcpu *pcpu, struct mcx_ucode_revision *r)
 {
-	int ret = mcx_hv_ucode_revision(pcpu->cpu, r);
+	int ret;
 
-	mutex_lock(&mcx_rev_lock);
+	lockdep_assert_held(&mcx_rev_lock);
+	ret = mcx_hv_ucode_revision(pcpu->cpu, r);
 	pcpu->err = ret;
 	if (!ret)
 		pcpu->rev = *r;
+	return ret;
+}
+
+static int mcx_pcpu_refresh(struct mcx_pcpu *pcpu, struct mcx_ucode_revision *r)
+{
+	int ret;
+
+	mutex_lock(&mcx_rev_lock);
+	ret = mcx_pcpu_ask(pcpu, r);
 	mutex_unlock(&mcx_rev_lock);
 	return ret;
 }
 
 /*
+ * Each listed CPU's revision right before an update, the baseline of its
+ * tally: what xen-ucode, a ucode=scan boot or Xen itself did since the last
+ * answer must not count as this update's work.  Returns whether the boot
+ * CPU's revision is known, in @boot.
+ */
+static bool mcx_baseline(struct mcx_ucode_revision *boot)
+{
+	struct mcx_ucode_revision r;
+	struct mcx_pcpu *pcpu;
+	bool boot_known = false;
+
+	lockdep_assert_held(&mcx_update_lock);
+	list_for_each_entry(pcpu, &mcx_pcpus, node) {
+		pcpu->base_known = !mcx_pcpu_refresh(pcpu, &r);
+		pcpu->base = r.revision;
+		if (pcpu->cpu == 0 && pcpu->base_known) {
+			*boot = r;
+			boot_known = true;
+		}
+	}
+	/* No list (sysfs failed), or CPU 0 not in it. */
+	return boot_known || !mcx_hv_ucode_revision(0, boot);
+}
+
+/*
  * Asks Xen for the revision of every listed CPU and counts those that
- * changed since its last answer.  Xen before 4.18 cannot tell: none known.
+ * changed since the baseline (mcx_baseline()).  Xen before 4.18 cannot
+ * tell: none known.
  */
 static void mcx_tally(struct mcx_tally *t)
 {
 	struct mcx_ucode_revision r;
 	struct mcx_pcpu *pcpu;
 	unsigned int i;
-	bool had;
-	u32 old;
 
 	memset(t, 0, sizeof(*t));
 	list_for_each_entry(pcpu, &mcx_pcpus, node) {
-		mutex_lock(&mcx_rev_lock);
-		had = !pcpu->err;
-		old = pcpu->rev.revision;
-		mutex_unlock(&mcx_rev_lock);
 		if (mcx_pcpu_refresh(pcpu, &r))
 			continue;
 		t->known++;
 		if (pcpu->cpu == 0) {
 			t->boot_known = true;
 			t->boot = r;
+		} else if (t->boot_known && r.signature == t->boot.signature &&
+			   r.pf == t->boot.pf && r.revision != t->boot.revision) {
+			t->lagging++;
 		}
-		if (had && old != r.revision)
+		if (pcpu->base_known && pcpu->base != r.revision)
 			t->changed++;
 		for (i = 0; i < ARRAY_SIZE(t->rev); i++) {
 			if (!t->count[i] || t->rev[i] == r.revision) {
@@ -482,6 +528,34 @@ static void mcx_tally(struct mcx_tally *t)
 			}
 		}
 	}
+}
+
+/*
+ * Linux records each CPU's revision at boot (/proc/cpuinfo's microcode,
+ * lscpu, needrestart read it) and its own loader refreshes the record after
+ * a load; in a dom0 nothing does.  Xen answers dom0's read of the revision
+ * MSR with the physical CPU's, so the record is read afresh after every
+ * update, as the kernel's loader does.
+ */
+static void mcx_refresh_cpuinfo(void)
+{
+	unsigned int cpu, moved = 0;
+	u32 rev;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (mcx_hv_vcpu_revision(cpu, &rev))
+			continue;
+		if (cpu_data(cpu).microcode != rev)
+			moved++;
+		cpu_data(cpu).microcode = rev;
+		if (cpu == boot_cpu_data.cpu_index)
+			boot_cpu_data.microcode = rev;
+	}
+	cpus_read_unlock();
+	if (moved)
+		pr_info("/proc/cpuinfo now gives revision 0x%x (%u of dom0's CPUs changed)\n",
+			cpu_data(cpumask_first(cpu_online_mask)).microcode, moved);
 }
 
 /* Says which revisions the physical CPUs run: one for all, or a mixture. */
@@ -517,9 +591,12 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 		return -EOPNOTSUPP;
 	}
 
-	/* FLASK has no permission for op 66 and denies it as unknown. */
+	/*
+	 * FLASK has no permission for op 66 and denies it as unknown, before
+	 * Xen looks at the op: so on Xen before 4.20 too, which lacks it.
+	 */
 	if (force && xen == -EPERM) {
-		pr_err("%s: Xen's XSM policy does not allow a forced update (under FLASK it denies XENPF_microcode_update2 although reload may work), or its lead CPU is offline (Xen: %d)\n",
+		pr_err("%s: Xen's XSM policy denies a forced update (FLASK denies the unknown XENPF_microcode_update2; reload may still work) (Xen: %d)\n",
 		       src, xen);
 		return -EPERM;
 	}
@@ -540,11 +617,26 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 }
 
 /*
+ * Xen found nothing to do, yet CPUs of one model run different revisions:
+ * the ones that refused an earlier update still run the old one.  Xen keeps
+ * the patch it applied to the others as its cache and answers every blob
+ * that is no newer with "up to date", so it will not retry them.  Not up to
+ * date: an error a script notices.  (CPUs of different models may well run
+ * different revisions, each up to date.)
+ */
+static int mcx_mixed_refusal(const char *src, const struct mcx_tally *t)
+{
+	pr_err("%s: not up to date: %u physical CPUs on 0x%x, %u on 0x%x, and Xen will not retry; use force_reload (Xen 4.20+) or reboot\n",
+	       src, t->count[0], t->rev[0], t->count[1], t->rev[1]);
+	return -ENOTRECOVERABLE;
+}
+
+/*
  * Hands one blob to Xen and explains the answer.  @src names the blob in the
  * log: the firmware file, or the process that wrote /dev/cpu/microcode.
  * With @force, Xen skips its revision check (same or older revisions load).
- * Whatever Xen answers, every CPU's revision is read afterwards: Xen reports
- * an update that some CPUs took and others did not as a failure.
+ * Whatever Xen answers, every CPU's revision is read before and afterwards:
+ * Xen reports an update that some CPUs took and others did not as a failure.
  */
 static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 {
@@ -558,12 +650,8 @@ static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 	/* Both callers refuse larger blobs, so @len fits Xen's 32 bits. */
 	BUILD_BUG_ON(MCX_MAX_BLOB_SIZE > U32_MAX);
 
-	/*
-	 * Xen 4.18+ tells revisions; older Xen leaves the log without them.
-	 * The boot CPU's revision after the update comes from the tally, which
-	 * asks Xen for every CPU's anyway.
-	 */
-	known = !mcx_hv_ucode_revision(0, &before);
+	/* Xen 4.18+ tells revisions; older Xen leaves the log without them. */
+	known = mcx_baseline(&before);
 	xen = mcx_hypercall(src, b, force);
 	mcx_tally(&t);
 	if (known && t.boot_known)
@@ -579,8 +667,11 @@ static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 		pr_warn("%s: %u of %u physical CPUs changed revision although Xen reported a failure: a partial update (see xl dmesg)\n",
 			src, t.changed, t.known);
 	mcx_report(&t);
+	if (xen && !ret && t.lagging)
+		ret = mcx_mixed_refusal(src, &t);
 	if (t.changed || (known && before.revision != after.revision))
 		pr_notice_once("the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts\n");
+	mcx_refresh_cpuinfo();
 	mutex_lock(&mcx_rev_lock);
 	mcx_last.time = ktime_get_real_seconds();
 	mcx_last.result = ret;
@@ -798,51 +889,80 @@ static const struct attribute_group mcx_shared_group = {
 /*
  * /sys/devices/system/cpu/microcode/xen_cpuN: what Xen 4.18+ reports of
  * physical CPU N.  Older Xen cannot tell, and a read fails rather than show
- * a value nobody measured.  The errno for Xen's answer @ret:
+ * a value nobody measured.  The errno for Xen's answer @ret; @fresh: Xen was
+ * just asked, so the log may say what it answered (a reader of the cached
+ * answer reaches no log line).
  */
-static int mcx_pcpu_errno(u32 cpu, int ret)
+static int mcx_pcpu_errno(u32 cpu, int ret, bool fresh)
 {
 	switch (ret) {
 	case 0:
 		return 0;
 	case -MCX_XEN_ENOSYS:
-		pr_notice_once("this hypervisor cannot report microcode revisions (Xen 4.18 and later can): xen_cpu* files read as EOPNOTSUPP\n");
+		if (fresh)
+			pr_notice_once("this hypervisor cannot report microcode revisions (Xen 4.18 and later can): xen_cpu* files read as EOPNOTSUPP\n");
 		return -EOPNOTSUPP;
 	case -ENOENT:
-		pr_notice_ratelimited("xen_cpu%u: the physical CPU is offline\n", cpu);
+		if (fresh)
+			pr_notice_ratelimited("xen_cpu%u: the physical CPU is offline\n", cpu);
 		return -ENODEV;
 	case -EPERM:
-		pr_notice_once("Xen's XSM policy does not allow dom0 to read microcode revisions (FLASK denies XENPF_get_ucode_revision as unknown)\n");
+		if (fresh)
+			pr_notice_once("Xen's XSM policy does not allow dom0 to read microcode revisions (FLASK denies XENPF_get_ucode_revision as unknown)\n");
 		return -EPERM;
+	case -ENODATA:
+		return -ENODATA;	/* not asked yet: only a root read asks */
 	default:
-		pr_err_ratelimited("xen_cpu%u: Xen cannot report the revision: error %d\n",
-				   cpu, ret);
+		if (fresh)
+			pr_err_ratelimited("xen_cpu%u: Xen cannot report the revision: error %d\n",
+					   cpu, ret);
 		return ret;
 	}
 }
 
 enum mcx_pcpu_field { MCX_SIGNATURE, MCX_PF, MCX_REVISION };
 
+/* The CPU whose directory @kobj is; mcx_rev_lock keeps the list still. */
+static struct mcx_pcpu *mcx_pcpu_of(struct kobject *kobj)
+{
+	struct mcx_pcpu *pcpu;
+
+	lockdep_assert_held(&mcx_rev_lock);
+	list_for_each_entry(pcpu, &mcx_pcpus, node)
+		if (pcpu->kobj == kobj)
+			return pcpu;
+	return NULL;
+}
+
 static ssize_t mcx_pcpu_show(struct kobject *kobj, char *buf, enum mcx_pcpu_field field)
 {
-	struct mcx_pcpu *pcpu = container_of(kobj, struct mcx_pcpu, kobj);
+	struct mcx_pcpu *pcpu;
 	struct mcx_ucode_revision r;
-	int ret;
-
 	/*
 	 * A reader with CAP_SYS_RAWIO asks Xen afresh; anyone else gets Xen's
 	 * answer from the module's load or the last update through it, or
-	 * from the last such read.
+	 * from the last such read.  A rate limit, not a permission check: not
+	 * audited.
 	 */
-	if (capable(CAP_SYS_RAWIO)) {
-		ret = mcx_pcpu_refresh(pcpu, &r);
+	bool fresh = ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO);
+	u32 cpu;
+	int ret;
+
+	mutex_lock(&mcx_rev_lock);
+	pcpu = mcx_pcpu_of(kobj);
+	if (!pcpu) {
+		mutex_unlock(&mcx_rev_lock);
+		return -ENODEV;
+	}
+	cpu = pcpu->cpu;
+	if (fresh) {
+		ret = mcx_pcpu_ask(pcpu, &r);
 	} else {
-		mutex_lock(&mcx_rev_lock);
 		ret = pcpu->err;
 		r = pcpu->rev;
-		mutex_unlock(&mcx_rev_lock);
 	}
-	ret = mcx_pcpu_errno(pcpu->cpu, ret);
+	mutex_unlock(&mcx_rev_lock);
+	ret = mcx_pcpu_errno(cpu, ret, fresh);
 	if (ret)
 		return ret;
 	switch (field) {
@@ -881,72 +1001,77 @@ static struct attribute *mcx_pcpu_attrs[] = {
 	&mcx_version_attr.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(mcx_pcpu);
 
-/*
- * A kobject's release may run after the last kobject_put() returns (always
- * so with CONFIG_DEBUG_KOBJECT_RELEASE), and this one is the module's code:
- * the module's exit waits until every xen_cpuN is released.
- */
-static atomic_t mcx_pcpus_alive = ATOMIC_INIT(0);
-static DECLARE_WAIT_QUEUE_HEAD(mcx_pcpus_released);
-
-static void mcx_pcpu_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct mcx_pcpu, kobj));
-	if (atomic_dec_and_test(&mcx_pcpus_alive))
-		wake_up(&mcx_pcpus_released);
-}
-
-static const struct kobj_type mcx_pcpu_ktype = {
-	.release	= mcx_pcpu_release,
-	.sysfs_ops	= &kobj_sysfs_ops,
-	.default_groups	= mcx_pcpu_groups,
+static const struct attribute_group mcx_pcpu_group = {
+	.attrs	= mcx_pcpu_attrs,
 };
 
 /*
  * In the driver's own directory xen_cpuN is a child of it.  A shared
  * directory is an attribute group, which cannot hold a kobject: there the
  * directory lives under the misc device and the group gets a link to it.
+ * The new CPU joins the list (under both locks) only once its directory is
+ * complete.
  */
 static int mcx_add_pcpu(u32 cpu)
 {
 	struct kobject *parent = mcx_cpu_root ? &mcx_misc.this_device->kobj : mcx_kobj;
 	struct mcx_pcpu *pcpu;
+	char name[24];
 	int ret;
 
+	lockdep_assert_held(&mcx_update_lock);
 	pcpu = kzalloc_obj(*pcpu, GFP_KERNEL);
 	if (!pcpu)
 		return -ENOMEM;
-	atomic_inc(&mcx_pcpus_alive);
 	pcpu->cpu = cpu;
 	pcpu->err = -ENODATA;	/* not asked yet */
-	ret = kobject_init_and_add(&pcpu->kobj, &mcx_pcpu_ktype, parent, "xen_cpu%u", cpu);
-	if (!ret && mcx_cpu_root)
-		ret = sysfs_add_link_to_group(&mcx_cpu_root->kobj, mcx_shared_group.name,
-					      &pcpu->kobj, kobject_name(&pcpu->kobj));
-	if (ret) {
-		kobject_put(&pcpu->kobj);
-		return ret;
+	snprintf(name, sizeof(name), "xen_cpu%u", cpu);
+	pcpu->kobj = kobject_create_and_add(name, parent);
+	if (!pcpu->kobj) {
+		ret = -ENOMEM;
+		goto free_pcpu;
 	}
+	ret = sysfs_create_group(pcpu->kobj, &mcx_pcpu_group);
+	if (ret)
+		goto put_kobj;
+	if (mcx_cpu_root) {
+		ret = sysfs_add_link_to_group(&mcx_cpu_root->kobj, mcx_shared_group.name,
+					      pcpu->kobj, name);
+		if (ret)
+			goto put_kobj;
+	}
+	mutex_lock(&mcx_rev_lock);
 	list_add_tail(&pcpu->node, &mcx_pcpus);
+	mutex_unlock(&mcx_rev_lock);
 	return 0;
+
+put_kobj:
+	kobject_put(pcpu->kobj);
+free_pcpu:
+	kfree(pcpu);
+	return ret;
 }
 
+/*
+ * Every directory goes first, which waits for its readers in flight; only
+ * then can the list go, which those readers walk.
+ */
 static void mcx_remove_pcpus(void)
 {
 	struct mcx_pcpu *pcpu, *tmp;
 
-	list_for_each_entry_safe(pcpu, tmp, &mcx_pcpus, node) {
-		list_del(&pcpu->node);
+	list_for_each_entry(pcpu, &mcx_pcpus, node) {
 		if (mcx_cpu_root)
 			sysfs_remove_link_from_group(&mcx_cpu_root->kobj, mcx_shared_group.name,
-						     kobject_name(&pcpu->kobj));
-		/* Out of sysfs now, not when the release runs: no read after exit. */
-		kobject_del(&pcpu->kobj);
-		kobject_put(&pcpu->kobj);
+						     kobject_name(pcpu->kobj));
+		kobject_del(pcpu->kobj);
 	}
-	wait_event(mcx_pcpus_released, !atomic_read(&mcx_pcpus_alive));
+	list_for_each_entry_safe(pcpu, tmp, &mcx_pcpus, node) {
+		list_del(&pcpu->node);
+		kobject_put(pcpu->kobj);
+		kfree(pcpu);
+	}
 }
 
 /*
@@ -961,6 +1086,7 @@ static void mcx_add_pcpus(void)
 	unsigned int added = 0;
 	int ret;
 
+	lockdep_assert_held(&mcx_update_lock);
 	do {
 		ret = mcx_hv_cpuinfo(cpu, &max_present, &flags);
 		if (ret) {
@@ -1011,18 +1137,32 @@ static struct device *mcx_get_cpu_root(void)
  * that directory can load microcode, so this driver adds its files to it.
  * With late loading built in, the kernel's reload is there: step aside.
  */
+/*
+ * Whether the kernel's directory @dir has a file of this driver's group.  It
+ * must be asked before sysfs_merge_group(): when one of the group's names is
+ * taken, the merge fails and its rollback removes every name of the group
+ * from the directory, the kernel's own file among them (fs/sysfs/group.c).
+ */
+static bool mcx_kernel_has(struct kernfs_node *dir, const char *name)
+{
+	struct kernfs_node *kn = kernfs_find_and_get(dir, name);
+
+	kernfs_put(kn);
+	return kn;
+}
+
 static int mcx_native_loader(struct device *cpu_root, bool *share)
 {
-	struct kernfs_node *dir, *reload;
+	struct kernfs_node *dir;
+	bool taken;
 
 	*share = false;
 	dir = kernfs_find_and_get(cpu_root->kobj.sd, "microcode");
 	if (!dir)
 		return 0;
-	reload = kernfs_find_and_get(dir, "reload");
+	taken = mcx_kernel_has(dir, "reload") || mcx_kernel_has(dir, "force_reload");
 	kernfs_put(dir);
-	if (reload) {
-		kernfs_put(reload);
+	if (taken) {
 		pr_err("not loaded: the kernel's own microcode loader offers late loading here (/sys/devices/system/cpu/microcode/reload exists); use it, have Xen load microcode at boot (its ucode= option), or boot a kernel built without CONFIG_MICROCODE_LATE_LOADING to use this driver\n");
 		return -EBUSY;
 	}
@@ -1066,6 +1206,7 @@ static int mcx_add_sysfs(struct device *cpu_root, bool share)
 {
 	int ret;
 
+	lockdep_assert_held(&mcx_update_lock);
 	ret = share ? mcx_add_shared(cpu_root) : mcx_add_own_dir(cpu_root);
 	if (ret)
 		return ret;
@@ -1096,7 +1237,7 @@ static void mcx_remove_sysfs(void)
 static int __init mcx_init(void)
 {
 	struct device *cpu_root;
-	bool share;
+	bool share, told;
 	int ret;
 
 	if (!mcx_hv_initial_domain()) {
@@ -1114,8 +1255,14 @@ static int __init mcx_init(void)
 	if (ret)
 		goto put_cpu_root;
 
+	/*
+	 * A loading module's files can be opened: every update, which walks
+	 * the list of physical CPUs, waits until the list is complete.
+	 */
+	mutex_lock(&mcx_update_lock);
 	ret = misc_register(&mcx_misc);
 	if (ret) {
+		mutex_unlock(&mcx_update_lock);
 		pr_err("not loaded: cannot register /dev/cpu/microcode (misc minor %d): error %d\n",
 		       MCX_MISC_MINOR, ret);
 		/* The minor is taken: EBUSY would read as the refusal above. */
@@ -1140,11 +1287,14 @@ static int __init mcx_init(void)
 		pr_info("ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen\n");
 
 	/* A failure here is logged; the admin can fix the file and reload. */
-	if (update_on_load) {
-		mutex_lock(&mcx_update_lock);
+	if (update_on_load)
 		mcx_update_from_firmware(false);
-		mutex_unlock(&mcx_update_lock);
-	}
+	/* Every update holds mcx_update_lock: none told udev yet. */
+	told = mcx_last.time;
+	mutex_unlock(&mcx_update_lock);
+	/* udev heard "add" before xen_cpuN existed: tell it once they do. */
+	if (!told)
+		kobject_uevent(&mcx_misc.this_device->kobj, KOBJ_CHANGE);
 	return 0;
 
 put_cpu_root:

@@ -72,6 +72,9 @@ module_param(fake_stuck, ulong, 0644);
 static uint fake_old_revision = 1, fake_rev_step = 0x100;
 module_param(fake_old_revision, uint, 0644);
 module_param(fake_rev_step, uint, 0644);
+/* All CPUs of one signature and processor flags, CPU 0's (one model). */
+static bool fake_same_sig;
+module_param(fake_same_sig, bool, 0444);
 
 /* How long an update takes, to hold the update lock for the tests. */
 static uint fake_delay_ms;
@@ -213,11 +216,33 @@ static inline int mcx_hv_ucode_revision(u32 cpu, struct mcx_ucode_revision *out)
 		return fake_revision_ret;
 	if (!fake_online(cpu))
 		return -ENOENT;
-	out->signature = fake_signature + cpu;
-	out->pf = fake_pf << (cpu & 7);
+	out->signature = fake_signature + (fake_same_sig ? 0 : cpu);
+	out->pf = fake_pf << (fake_same_sig ? 0 : cpu & 7);
 	out->revision = (fake_is_stuck(cpu) ? fake_old_revision : fake_revision) +
 			fake_rev_step * cpu;
 	return 0;
+}
+
+/*
+ * MSR 0x8b of dom0's CPU @cpu: the revision of the physical CPU of the same
+ * number, as Xen reports it; fake_vcpu_rev_ret, when set, is the MSR read's
+ * error.
+ */
+static int fake_vcpu_rev_ret;
+module_param(fake_vcpu_rev_ret, int, 0644);
+
+static inline int mcx_hv_vcpu_revision(unsigned int cpu, u32 *rev)
+{
+	struct mcx_ucode_revision r;
+	int ret;
+
+	if (fake_vcpu_rev_ret)
+		return fake_vcpu_rev_ret;
+	fake_revision_calls--;	/* not a hypercall: not counted as one */
+	ret = mcx_hv_ucode_revision(cpu, &r);
+	if (!ret)
+		*rev = r.revision;
+	return ret;
 }
 
 #endif /* MICROCODE_XEN_FAKE_HV_H */

@@ -138,7 +138,7 @@ mem_check "two writes over 32 MiB (refused before any allocation)" 2
 check "no allocation was attempted for them (no vmalloc or page allocation failure)" \
 	sh -c '! dmesg | grep -Eq "vmalloc error|page allocation failure"'
 bad dev-badptr "a buffer that is not mapped" EFAULT \
-	"$dev: cannot copy the 4096 byte blob from user space: error -14" mcxio badptr $DEV 4096
+	"$dev: cannot pin the 4096 byte blob in memory for Xen: error -14" mcxio badptr $DEV 4096
 mem_mark
 bad dev-limit "exactly 32 MiB of zeros: within the limit, Xen refuses it" EBADMSG \
 	"$dev: $failed: Xen cannot use it" mcxio big $DEV 33554432 zero

@@ -45,7 +45,7 @@ while read -r xen want words; do
 	expect "Xen's $xen reaches reload as $want" "$want" mcxio write $RELOAD 1
 	logged "Xen's $xen is explained: $words" "$FWFILE: .*$words.*\(Xen: $xen\)"
 done <<'TABLE'
--1 EPERM does not allow this domain to load microcode \(XSM\), or its lead CPU is offline
+-1 EPERM does not allow this domain to load microcode \(XSM\)
 -13 EACCES FLASK policy denies dom0 the xen:microcode permission
 -12 ENOSPC Xen has no memory for a copy of it
 -14 EREMOTEIO could not read it from dom0's memory
@@ -145,7 +145,7 @@ step force
 set_hv fake_update2 -1
 expect "a forced update that Xen's XSM policy refuses gets EPERM" EPERM mcxio write $MC/force_reload 1
 logged "and says FLASK denies op 66 though reload may work" \
-	"$FWFILE: Xen's XSM policy does not allow a forced update \(under FLASK it denies XENPF_microcode_update2 although reload may work\), or its lead CPU is offline \(Xen: -1\)"
+	"$FWFILE: Xen's XSM policy denies a forced update \(FLASK denies the unknown XENPF_microcode_update2; reload may still work\) \(Xen: -1\)"
 set_hv fake_update2 -38
 expect "force_reload where the hypervisor lacks update2 gets EOPNOTSUPP" EOPNOTSUPP mcxio write $MC/force_reload 1
 logged "and says this hypervisor cannot force" "$FWFILE: this hypervisor cannot force an update"
@@ -194,7 +194,7 @@ check "nobody's reads still cost no hypercall beyond the update's" \
 
 step partial
 # Xen reports an update that some CPUs took and others did not as a failure.
-expect "insmod, all CPUs on revision 0x1" OK reinsmod fake_rev_step=0 update_on_load=0
+expect "insmod, all CPUs on revision 0x1, of one signature" OK reinsmod fake_rev_step=0 fake_same_sig=1 update_on_load=0
 expect "before any update last_update_time reads 0" 0 cat $MISC/last_update_time
 check "last_update_time and last_update_result are world-readable (0444)" \
 	test "$(stat -c %a $MISC/last_update_time)/$(stat -c %a $MISC/last_update_result)" = 444/444
@@ -221,16 +221,39 @@ set_hv fake_partial 0
 set_hv fake_update -17
 dmesg -c > /dev/null
 uevents_watch
-expect "on a mixed host Xen may say up to date" OK mcxio write $RELOAD 1
+expect "on a mixed host Xen says up to date, which is not: ENOTRECOVERABLE" \
+	ENOTRECOVERABLE mcxio write $RELOAD 1
 uevents_stop
 logged "the log still tells the mixed state" "the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1"
-check "nothing changed: no partial update claimed; the uevent says 0 CPUs changed, success" \
-	sh -c "! dmesg | grep -q 'partial update' && grep -qx MICROCODE_CHANGED=0 /tmp/uevent.* && grep -qx MICROCODE_RESULT=0 /tmp/uevent.*"
-expect "last_update_result is 0 again" 0 cat $MISC/last_update_result
+logged "and that Xen will not retry, with what will" \
+	"$FWFILE: not up to date: 1 physical CPUs on 0x2, 1 on 0x1, and Xen will not retry; use force_reload \(Xen 4.20\+\) or reboot"
+check "nothing changed: no partial update claimed; the uevent says 0 CPUs changed, the error" \
+	sh -c "! dmesg | grep -q 'partial update' && grep -qx MICROCODE_CHANGED=0 /tmp/uevent.* && grep -qx MICROCODE_RESULT=-131 /tmp/uevent.*"
+expect "last_update_result holds it" -131 cat $MISC/last_update_result
 set_hv fake_stuck 0
 set_hv fake_update 0
 expect "an update all CPUs take" OK mcxio write $RELOAD 1
 logged "ends the mixed state" "all 2 physical CPUs run revision 0x2$"
+
+step baseline
+# Something other than the driver (xen-ucode, say) moved the CPUs since
+# Xen's last answer: a reload that Xen finds up to date changed nothing.
+expect "insmod, all CPUs on revision 0x1" OK reinsmod fake_rev_step=0 fake_same_sig=1 update_on_load=0
+set_hv fake_revision 5
+set_hv fake_update -17
+uevents_watch
+expect "after the CPUs moved outside the driver, reload: up to date" OK mcxio write $RELOAD 1
+uevents_stop
+check "no partial update is claimed, and the uevent says 0 CPUs changed" \
+	sh -c "! dmesg | grep -q 'partial update' && grep -qx MICROCODE_CHANGED=0 /tmp/uevent.*"
+logged "the log gives the revision just before the call" "boot CPU revision 0x5 before, 0x5 after"
+set_hv fake_update 0
+set_hv fake_new_revision 6
+expect "an update through the driver" OK mcxio write $RELOAD 1
+check "/proc/cpuinfo gives the new revision for every CPU" \
+	sh -c "test \"\$(awk '/^microcode/ {print \$3}' /proc/cpuinfo | sort -u)\" = 0x6"
+logged "the log says /proc/cpuinfo moved" "/proc/cpuinfo now gives revision 0x6"
+set_hv fake_revision 1
 
 step mixed-at-load
 expect "insmod on a host whose CPU 1 runs another revision" OK \
