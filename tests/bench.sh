@@ -17,31 +17,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+. "$here/xentools.sh"
 top=$(cd "$here/.." && pwd)
 filter=${1:-.}
 ROUNDS=${ROUNDS:-10}
 FWDIR=$CACHE/fw/lib/firmware
-B=$CACHE/bench
 out=$top/build/bench
 mkdir -p "$out"
-
-# xen-ucode of Xen VERSION from Debian's xen-utils (SUITE), with its
-# libraries, unpacked once into the cache.  Trixie's also needs trixie's C
-# library; bookworm's runs on this machine's.
-xen_utils() {
-	local v=$1 suite=$2 root=$B/root-$1 extra=() p
-	[ -x "$root/usr/lib/xen-$v/bin/xen-ucode" ] && return 0
-	[ "$suite" = bookworm ] || extra=(libc6)
-	rm -rf "$B/debs/$v" "$root"
-	mkdir -p "$B/debs/$v" "$root"
-	log "fetching xen-utils-$v and its libraries ($suite)"
-	for p in "xen-utils-$v" "libxenmisc$v" libxencall1 libxenevtchn1 libxenforeignmemory1 \
-		libxengnttab1 libxenstore4 libxentoollog1 libxentoolcore1 libxendevicemodel1 \
-		libxenhypfs1 libyajl2 "${extra[@]}"; do
-		(cd "$B/debs/$v" && papt-get download -qq "$p/$suite") || die "cannot download $p/$suite"
-	done
-	for p in "$B/debs/$v"/*.deb; do dpkg -x "$p" "$root"; done
-}
 
 # The reference module, against the cached headers of KERNEL (for 7.2, in
 # sid's chroot, whose compiler that kernel needs).
@@ -58,39 +40,18 @@ ref_module() {
 	echo "$d/mcx_bench.ko"
 }
 
-# xen-ucode's /dev/xen/privcmd: the module of KERNEL (7.2's from sid).
-privcmd_of() {
-	if [ "$1" = 7.2 ]; then
-		"$here/sid.sh" module drivers/xen/xen-privcmd
-	else
-		compgen -G "$CACHE/k/$1/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko*" | head -n1
-	fi
-}
-
 # bench NAME KERNEL XEN SUITE FILE VENDORFILE [vm.sh options]: one boot.
 bench() {
-	local name=$1 k=$2 x=$3 suite=$4 src=$5 fwname=$6 d=$out/$1 root lib files=()
+	local name=$1 k=$2 x=$3 suite=$4 src=$5 fwname=$6 d=$out/$1 files=()
 	shift 6
 	[[ $name =~ $filter ]] || return 0
-	xen_utils "$x" "$suite"
-	root=$B/root-$x
 	rm -rf "$d"
 	mkdir -p "$d"
 	printf '%s\n' "XEN=$x" "KERNEL=$k" "FWFILE=$fwname" "ROUNDS=$ROUNDS" \
 		"LOGLEVEL=${LOGLEVEL:-1}" > "$d/env"
 	files=(--fw "$FWDIR/$src=$fwname" --file "$d/env=/test/env"
-	       --file "$(ref_module "$k")=/test/mcx_bench.ko"
-	       --file "$(privcmd_of "$k")=/test/xen-privcmd.ko"
-	       --file "$root/usr/lib/xen-$x/bin/xen-ucode=/usr/sbin/xen-ucode")
-	for lib in "$root"/usr/lib/x86_64-linux-gnu/lib*.so.*; do
-		files+=(--file "$(readlink -f "$lib")=/lib/x86_64-linux-gnu/${lib##*/}")
-	done
-	if [ "$suite" = bookworm ]; then
-		root=
-	fi
-	# Files, not links: vm.sh copies a link as it is.
-	files+=(--file "$(readlink -f "$root/usr/lib/x86_64-linux-gnu/libc.so.6")=/lib/x86_64-linux-gnu/libc.so.6"
-		--file "$(readlink -f "$root/usr/lib64/ld-linux-x86-64.so.2")=/lib64/ld-linux-x86-64.so.2")
+	       --file "$(ref_module "$k")=/test/mcx_bench.ko")
+	mapfile -t -O ${#files[@]} files < <(xen_ucode_files "$k" "$x" | tr ' ' '\n')
 	log "[$name] booting dom0 $k on Xen $x: $src as $fwname, $ROUNDS rounds"
 	# Under TCG, a CPU now and then runs a breakpoint that the kernel's
 	# live patching of its own code (a tracepoint or probe turned on) had

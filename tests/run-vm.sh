@@ -308,6 +308,9 @@ for v in intel amd; do
 	[ "$blobs/$v.zst" -nt "$f" ] || zstd -q -f -o "$blobs/$v.zst" "$f"
 done
 python3 "$here/tools/mkblobs.py" intel-rev "$FWDIR/${fwfile[intel]}" "$blobs/intel.rev1" 1
+# One revision older than the file's, to roll back to (success.sh).
+python3 "$here/tools/mkblobs.py" intel-rev "$FWDIR/${fwfile[intel]}" "$blobs/intel.old" 0x2007005
+python3 "$here/tools/mkblobs.py" amd-id "$FWDIR/${fwfile[amd]}" "$blobs/amd.old" 0x800126f 0x8001200
 # A patch id that Xen's list of known AMD digests lacks.
 python3 "$here/tools/mkblobs.py" amd-id "$FWDIR/${fwfile[amd]}" "$blobs/amd.unknown" 0x800126f 0x80012ff
 flock -u 8
@@ -348,6 +351,52 @@ VENDOR=amd run_case "amd-digest-6.1-xen4.20" 6.1 4.20 digest --cpu EPYC "${amd[@
 # A PVH dom0 (AMD: Intel PVH needs VMX, which TCG lacks).
 RETRY_TRIPLE_FAULT=y VENDOR=amd run_case "amd-pvh-6.12-xen4.20" 6.12 4.20 dom0 --cpu EPYC,-rdtscp \
 	--qemu-args "-device amd-iommu" "${amd[@]}" --xen-args "$amd_xen dom0=pvh"
+
+# CPUs that take microcode (the test QEMU, tests/qemu.sh): real Xen's
+# success path (tests/vm/success.sh).  The revisions: the emulated CPU's at
+# boot, the one Debian's file carries for it, and an older one
+# (build/blobs/VENDOR.old) to roll back to.
+. "$here/xentools.sh"
+declare -A rev_boot=([intel]=0x1 [amd]=0x1000065)
+declare -A rev_new=([intel]=0x2007006 [amd]=0x800126f)
+declare -A rev_old=([intel]=0x2007005 [amd]=0x8001200)
+declare -A cpu_of=([intel]=Skylake-Server [amd]=EPYC)
+declare -A early_of=([intel]=GenuineIntel [amd]=AuthenticAMD)
+# success_case NAME KERNEL XEN VENDOR MODE [vm.sh options]: MODE as in
+# success.sh (take, refuse, current, scan).
+success_case() {
+	local name=$1 k=$2 x=$3 v=$4 mode=$5 boot opts cpu xargs=''
+	shift 5
+	picked "$name" || return 0
+	boot=${rev_boot[$v]} cpu=${cpu_of[$v]}
+	[ "$v" = intel ] || xargs=$amd_xen
+	opts=(--ucode take --fw "$FWDIR/${fwfile[$v]}=${fwfile[$v]}"
+	      --file "$blobs/$v.old=/test/fw.old" --file "$top/packaging/libexec/metrics=/test/metrics")
+	case $mode in
+	take) mapfile -t -O ${#opts[@]} opts < <(xen_ucode_files "$k" "$x" | tr ' ' '\n') ;;
+	refuse) opts[1]=refuse=1 ;;
+	current)
+		# The CPUs run the file's revision from power-on (QEMU's
+		# ucode-rev: Intel keeps it in MSR 0x8b's high half).
+		boot=${rev_new[$v]}
+		if [ "$v" = intel ]; then cpu+=",ucode-rev=$((rev_new[$v] << 32))"; else cpu+=",ucode-rev=$((rev_new[$v]))"; fi ;;
+	scan)
+		opts+=(--early "$FWDIR/${fwfile[$v]}=kernel/x86/microcode/${early_of[$v]}.bin")
+		xargs+=" ucode=scan" ;;
+	esac
+	VENDOR=$v CASE_ENV="MODE=$mode BOOT=$boot NEW=${rev_new[$v]} OLD=${rev_old[$v]}" \
+		run_case "$name" "$k" "$x" success --cpu "$cpu" ${xargs:+--xen-args "$xargs"} "${opts[@]}" "$@"
+}
+for v in intel amd; do
+	success_case "success-$v-6.1-xen4.17" 6.1 4.17 $v take
+	success_case "success-$v-6.12-xen4.20" 6.12 4.20 $v take
+done
+success_case "partial-intel-6.1-xen4.17" 6.1 4.17 intel refuse
+success_case "partial-intel-6.12-xen4.20" 6.12 4.20 intel refuse
+success_case "current-intel-6.1-xen4.17" 6.1 4.17 intel current
+success_case "current-intel-6.12-xen4.20" 6.12 4.20 intel current
+success_case "scan-intel-6.1-xen4.17" 6.1 4.17 intel scan
+success_case "scan-amd-6.12-xen4.20" 6.12 4.20 amd scan
 
 # hardening (issue 4): bad input, load, lifecycle, memory and permissions
 # against real Xen (harden.sh, with Intel's file for another CPU and an AMD
