@@ -39,6 +39,7 @@ struct mcx_ucode_revision {
 
 #include <xen/xen.h>
 #include <xen/interface/platform.h>
+#include <xen/interface/version.h>
 
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -88,6 +89,20 @@ struct xenpf_microcode_update2 {
 static inline bool mcx_hv_initial_domain(void)
 {
 	return xen_initial_domain();
+}
+
+/* Xen's version, "4.20" in @major and @minor, ".4" in @extra (XENVER_*). */
+static inline void mcx_hv_xen_version(unsigned int *major, unsigned int *minor,
+				      char *extra, size_t size)
+{
+	struct xen_extraversion ev = { };
+	int v = HYPERVISOR_xen_version(XENVER_version, NULL);
+
+	*major = v >> 16;
+	*minor = v & 0xffff;
+	if (HYPERVISOR_xen_version(XENVER_extraversion, &ev))
+		ev.extraversion[0] = '\0';
+	strscpy(extra, ev.extraversion, min(size, sizeof(ev.extraversion)));
 }
 
 /* Fills @op for XENPF_microcode_update, or XENPF_microcode_update2 with @force. */

@@ -115,6 +115,9 @@ static char mcx_fw_file[MCX_FW_NAME_LEN];
 #define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
 #endif
 
+/* Xen's extraversion (".4", "-rc") and its NUL. */
+#define MCX_XEN_EXTRA_LEN	16
+
 /* Bounds the walk over Xen's physical CPU numbers. */
 #define MCX_MAX_PCPUS		16384
 
@@ -191,11 +194,16 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	  "Xen before 4.17.5, 4.18.3 and 4.19" },
 	{ -EINVAL, -EBADMSG,
 	  "Xen cannot use it: malformed, not microcode for this CPU vendor, or Xen's loader is off",
-	  "Intel with Xen before 4.17.5, 4.18.3 and 4.19" },
+	  "Xen before 4.17.5, 4.18.3 and 4.19" },
 	{ -EIO, -EIO, "a CPU did not take the update and keeps its revision (see xl dmesg)" },
+	/*
+	 * With several CPUs and no patch cached in Xen, releases that abort
+	 * the rendezvous on the lead CPU's -EEXIST and do not yet return it
+	 * (Documentation/xen-releases.txt).
+	 */
 	{ -EBUSY, -EBUSY,
 	  "Xen could not update all CPUs together: busy, or a CPU refused it (see xl dmesg)",
-	  "Xen 4.17 and 4.18 with several CPUs" },
+	  "Xen 4.17.6+, 4.18.6+, 4.20.2 and 4.21.0 with nothing cached" },
 	{ -ENXIO, -ENXIO,
 	  "Xen finds it unsafe to update these AMD CPUs from their revision (see xl dmesg)" },
 	{ -ENOMEM, -ENOSPC, "Xen has no memory for a copy of it" },
@@ -533,18 +541,21 @@ static void mcx_tally(struct mcx_tally *t)
 /*
  * Linux records each CPU's revision at boot (/proc/cpuinfo's microcode,
  * lscpu, needrestart read it) and its own loader refreshes the record after
- * a load; in a dom0 nothing does.  Xen answers dom0's read of the revision
- * MSR with the physical CPU's, so the record is read afresh after every
- * update, as the kernel's loader does.
+ * a load; in a dom0 nothing does.  So after every update the record is set
+ * anew, as the kernel's loader does: to the one revision every physical CPU
+ * runs, where Xen told it (@t), else to what Xen answers dom0's read of the
+ * revision MSR, the value of the physical CPU that runs the vCPU at that
+ * moment (in a mixed state, either).
  */
-static void mcx_refresh_cpuinfo(void)
+static void mcx_refresh_cpuinfo(const struct mcx_tally *t)
 {
+	bool one = t->known && !t->count[1];
 	unsigned int cpu, moved = 0;
-	u32 rev;
+	u32 rev = t->rev[0];
 
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
-		if (mcx_hv_vcpu_revision(cpu, &rev))
+		if (!one && mcx_hv_vcpu_revision(cpu, &rev))
 			continue;
 		if (cpu_data(cpu).microcode != rev)
 			moved++;
@@ -617,17 +628,17 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 }
 
 /*
- * Xen found nothing to do, yet CPUs of one model run different revisions:
- * the ones that refused an earlier update still run the old one.  Xen keeps
- * the patch it applied to the others as its cache and answers every blob
- * that is no newer with "up to date", so it will not retry them.  Not up to
- * date: an error a script notices.  (CPUs of different models may well run
- * different revisions, each up to date.)
+ * Xen found nothing to do (@xen), yet CPUs of one model run different
+ * revisions: the ones that refused an earlier update still run the old one.
+ * Xen keeps the patch it applied to the others as its cache and answers
+ * every blob that is no newer with "up to date", so it will not retry them.
+ * Not up to date: an error a script notices.  (CPUs of different models may
+ * well run different revisions, each up to date.)
  */
-static int mcx_mixed_refusal(const char *src, const struct mcx_tally *t)
+static int mcx_mixed_refusal(const char *src, int xen, const struct mcx_tally *t)
 {
-	pr_err("%s: not up to date: %u physical CPUs on 0x%x, %u on 0x%x, and Xen will not retry; use force_reload (Xen 4.20+) or reboot\n",
-	       src, t->count[0], t->rev[0], t->count[1], t->rev[1]);
+	pr_err("%s: not up to date: %u CPUs of the boot CPU's model are not on its revision 0x%x, and Xen will not retry them (Xen: %d); use force_reload (Xen 4.20+) or reboot\n",
+	       src, t->lagging, t->boot.revision, xen);
 	return -ENOTRECOVERABLE;
 }
 
@@ -641,6 +652,7 @@ static int mcx_mixed_refusal(const char *src, const struct mcx_tally *t)
 static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 {
 	struct mcx_ucode_revision before, after;
+	const struct mcx_verdict *v;
 	struct mcx_tally t;
 	char revs[64] = "";
 	bool known;
@@ -662,16 +674,18 @@ static int mcx_send(const char *src, const struct mcx_blob *b, bool force)
 		snprintf(revs, sizeof(revs), "; boot CPU revision 0x%x before, 0x%x after",
 			 before.revision, after.revision);
 
-	ret = mcx_explain(src, xen, force, revs);
+	v = mcx_find_verdict(xen);
+	if (xen && v && !v->ret && t.lagging)
+		ret = mcx_mixed_refusal(src, xen, &t);
+	else
+		ret = mcx_explain(src, xen, force, revs);
 	if (xen && t.changed)
 		pr_warn("%s: %u of %u physical CPUs changed revision although Xen reported a failure: a partial update (see xl dmesg)\n",
 			src, t.changed, t.known);
 	mcx_report(&t);
-	if (xen && !ret && t.lagging)
-		ret = mcx_mixed_refusal(src, &t);
 	if (t.changed || (known && before.revision != after.revision))
 		pr_notice_once("the CPUs run new microcode: the CPU features dom0 and its guests see are not re-evaluated until each of them restarts\n");
-	mcx_refresh_cpuinfo();
+	mcx_refresh_cpuinfo(&t);
 	mutex_lock(&mcx_rev_lock);
 	mcx_last.time = ktime_get_real_seconds();
 	mcx_last.result = ret;
@@ -722,6 +736,16 @@ static void mcx_pick_fw_file(void)
 	}
 	pr_info("vendor file %s, for family 0x%x model 0x%x stepping 0x%x (%s)\n",
 		mcx_fw_file, v.family, v.model, v.stepping, from);
+}
+
+/* Once at load: which Xen answers, for reading its verdicts (its release decides them). */
+static void mcx_log_xen_version(void)
+{
+	char extra[MCX_XEN_EXTRA_LEN];
+	unsigned int major, minor;
+
+	mcx_hv_xen_version(&major, &minor, extra, sizeof(extra));
+	pr_info("hypervisor: Xen %u.%u%s\n", major, minor, extra);
 }
 
 /* Why the firmware loader could not produce @name, for the admin. */
@@ -1272,6 +1296,7 @@ static int __init mcx_init(void)
 	}
 
 	mcx_pick_fw_file();
+	mcx_log_xen_version();
 
 	/*
 	 * Nothing may fail once /dev/cpu/microcode exists: a file opened in

@@ -102,6 +102,17 @@ static inline bool mcx_hv_initial_domain(void)
 	return fake_dom0;
 }
 
+static char *fake_xen_extra = ".0-stand-in";
+module_param(fake_xen_extra, charp, 0444);
+
+static inline void mcx_hv_xen_version(unsigned int *major, unsigned int *minor,
+				      char *extra, size_t size)
+{
+	*major = 4;
+	*minor = 20;
+	strscpy(extra, fake_xen_extra, size);
+}
+
 /*
  * -EFAULT for the next fake_user_efault blobs passed at a user address, as
  * Xen answers when a page is not present: the driver then sends the blob

@@ -22,6 +22,7 @@ step load
 expect "insmod succeeds" OK mcxio insmod $MOD
 logged "the file is chosen from what Xen reports of the physical CPU" \
 	"vendor file $FWFILE, for family 0x6 model 0x55 stepping 0x4 \(the physical boot CPU\)"
+logged "the load names the hypervisor's release" "microcode_xen: hypervisor: Xen 4.20.0-stand-in$"
 logged "a successful load-time update logs the revisions" \
 	"$FWFILE: Xen applied the update; boot CPU revision 0x1 before, 0x2 after"
 logged "a changed revision: CPU features are re-evaluated only at restart" \
@@ -52,9 +53,9 @@ done <<'TABLE'
 -95 EOPNOTSUPP this Xen was built without microcode loading
 -6 ENXIO unsafe to update these AMD CPUs from their revision
 -2 ENODATA no update in it for these CPUs.*; on Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
--22 EBADMSG not microcode for this CPU vendor.*; on Intel with Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
+-22 EBADMSG malformed, not microcode for this CPU vendor.*; on Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
 -5 EIO did not take the update
--16 EBUSY could not update all CPUs together.*; on Xen 4.17 and 4.18 with several CPUs it can also mean already up to date
+-16 EBUSY could not update all CPUs together.*; on Xen 4.17.6\+, 4.18.6\+, 4.20.2 and 4.21.0 with nothing cached it can also mean already up to date
 -17 OK already run this revision
 TABLE
 # No Xen answers these to XENPF_microcode_update: op 35 always exists, and
@@ -226,7 +227,7 @@ expect "on a mixed host Xen says up to date, which is not: ENOTRECOVERABLE" \
 uevents_stop
 logged "the log still tells the mixed state" "the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1"
 logged "and that Xen will not retry, with what will" \
-	"$FWFILE: not up to date: 1 physical CPUs on 0x2, 1 on 0x1, and Xen will not retry; use force_reload \(Xen 4.20\+\) or reboot"
+	"$FWFILE: not up to date: 1 CPUs of the boot CPU's model are not on its revision 0x2, and Xen will not retry them \(Xen: -17\); use force_reload \(Xen 4.20\+\) or reboot"
 check "nothing changed: no partial update claimed; the uevent says 0 CPUs changed, the error" \
 	sh -c "! dmesg | grep -q 'partial update' && grep -qx MICROCODE_CHANGED=0 /tmp/uevent.* && grep -qx MICROCODE_RESULT=-131 /tmp/uevent.*"
 expect "last_update_result holds it" -131 cat $MISC/last_update_result

@@ -65,6 +65,7 @@ take)
 	uevents_watch
 	expect "insmod: the load-time update succeeds" OK mcxio insmod $MOD
 	uevents_stop
+	logged "the load names Xen's release" "microcode_xen: hypervisor: Xen $XEN\.[0-9]"
 	if xen_at_least 4.18; then
 		logged "the log says Xen applied it, boot CPU $BOOT before, $NEW after" \
 			"$FWFILE: Xen applied the update; boot CPU revision $BOOT before, $NEW after"
@@ -163,10 +164,11 @@ refuse)
 			ENOTRECOVERABLE mcxio write $RELOAD 1
 		uevents_stop
 		logged "the log says Xen will not retry, and what will" \
-			"$FWFILE: not up to date: 1 physical CPUs on $NEW, 1 on $BOOT, and Xen will not retry; use force_reload \(Xen 4.20\+\) or reboot"
+			"$FWFILE: not up to date: 1 CPUs of the boot CPU's model are not on its revision $NEW, and Xen will not retry them \(Xen: -17\); use force_reload \(Xen 4.20\+\) or reboot"
 		check "the uevent carries the error and the mixed state" \
 			uevent_has MICROCODE_RESULT=-131 MICROCODE_MIXED=1
 		expect "last_update_result holds it" -131 cat $MISC/last_update_result
+		check "the log does not also say 'nothing to do'" sh -c '! dmesg | grep -q "nothing to do"'
 	else
 		# Xen 4.17 cannot tell revisions: the driver cannot know the
 		# CPUs differ.  What Xen answers is checked in success.host.
