@@ -137,6 +137,8 @@ struct mcx_pcpu {
 	/* Its revision right before the update in flight (mcx_update_lock). */
 	bool base_known;
 	u32 base;
+	/* CPUID.1.EAX from XENPF_get_cpu_version, 0 if Xen did not tell. */
+	u32 signature;
 };
 
 static LIST_HEAD(mcx_pcpus);
@@ -924,7 +926,7 @@ static int mcx_pcpu_errno(u32 cpu, int ret, bool fresh)
 		return 0;
 	case -MCX_XEN_ENOSYS:
 		if (fresh)
-			pr_notice_once("this hypervisor cannot report microcode revisions (Xen 4.18 and later can): xen_cpu* files read as EOPNOTSUPP\n");
+			pr_notice_once("this hypervisor cannot report microcode revisions (Xen 4.18 and later can): xen_cpu*/version and processor_flags read as EOPNOTSUPP\n");
 		return -EOPNOTSUPP;
 	case -ENOENT:
 		if (fresh)
@@ -945,6 +947,25 @@ static int mcx_pcpu_errno(u32 cpu, int ret, bool fresh)
 }
 
 enum mcx_pcpu_field { MCX_SIGNATURE, MCX_PF, MCX_REVISION };
+
+/*
+ * CPUID.1.EAX of physical CPU @cpu, put together from what
+ * XENPF_get_cpu_version tells (family and model with their extended parts
+ * already added, as Xen's cpuinfo keeps them); 0 if Xen does not tell.
+ */
+static u32 mcx_signature_of(u32 cpu)
+{
+	struct mcx_cpu_version v;
+	u32 sig;
+
+	if (mcx_hv_cpu_version(cpu, &v) || !v.family)
+		return 0;
+	sig = (v.stepping & 0xf) | (v.model & 0xf) << 4 | min(v.family, 0xfU) << 8 |
+	      (v.model >> 4 & 0xf) << 16;
+	if (v.family > 0xf)
+		sig |= (v.family - 0xf) << 20;
+	return sig;
+}
 
 /* The CPU whose directory @kobj is; mcx_rev_lock keeps the list still. */
 static struct mcx_pcpu *mcx_pcpu_of(struct kobject *kobj)
@@ -984,6 +1005,14 @@ static ssize_t mcx_pcpu_show(struct kobject *kobj, char *buf, enum mcx_pcpu_fiel
 	} else {
 		ret = pcpu->err;
 		r = pcpu->rev;
+	}
+	/*
+	 * Xen before 4.18 has no XENPF_get_ucode_revision, but every Xen tells
+	 * family, model and stepping: the signature, which picks the files.
+	 */
+	if (ret == -MCX_XEN_ENOSYS && field == MCX_SIGNATURE && pcpu->signature) {
+		r.signature = pcpu->signature;
+		ret = 0;
 	}
 	mutex_unlock(&mcx_rev_lock);
 	ret = mcx_pcpu_errno(cpu, ret, fresh);
@@ -1050,6 +1079,7 @@ static int mcx_add_pcpu(u32 cpu)
 		return -ENOMEM;
 	pcpu->cpu = cpu;
 	pcpu->err = -ENODATA;	/* not asked yet */
+	pcpu->signature = mcx_signature_of(cpu);
 	snprintf(name, sizeof(name), "xen_cpu%u", cpu);
 	pcpu->kobj = kobject_create_and_add(name, parent);
 	if (!pcpu->kobj) {
@@ -1187,14 +1217,15 @@ static int mcx_native_loader(struct device *cpu_root, bool *share)
 	taken = mcx_kernel_has(dir, "reload") || mcx_kernel_has(dir, "force_reload");
 	kernfs_put(dir);
 	if (taken) {
-		pr_err("not loaded: the kernel's own microcode loader offers late loading here (/sys/devices/system/cpu/microcode/reload exists); use it, have Xen load microcode at boot (its ucode= option), or boot a kernel built without CONFIG_MICROCODE_LATE_LOADING to use this driver\n");
+		/* Xen injects #GP for a PV dom0's write to the loader MSRs (msr.c). */
+		pr_err("not loaded: the kernel's own reload is there but cannot reach Xen's physical CPUs; use xen-ucode, or a kernel without CONFIG_MICROCODE_LATE_LOADING\n");
 		return -EBUSY;
 	}
 	if (!xen_pv_domain()) {
 		pr_err("not loaded: /sys/devices/system/cpu/microcode exists, so the kernel's own microcode loader is active; use it instead\n");
 		return -EBUSY;
 	}
-	pr_info("the kernel's own microcode loader came up in this PV dom0 without late loading: adding reload, force_reload and xen_cpu* to its /sys/devices/system/cpu/microcode\n");
+	pr_info("the kernel's loader came up without late loading in this PV dom0: adding reload, force_reload and xen_cpu* to its directory\n");
 	*share = true;
 	return 0;
 }

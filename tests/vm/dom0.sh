@@ -41,7 +41,7 @@ step load
 expect "insmod in dom0 succeeds" OK mcxio insmod $MOD
 if [ -n "$shared" ]; then
 	logged "the driver says it shares the kernel's directory" \
-		"came up in this PV dom0 without late loading: adding reload, force_reload and xen_cpu\* to its"
+		"the kernel's loader came up without late loading in this PV dom0: adding reload, force_reload and xen_cpu\* to its directory"
 	check "xen_cpu0 in $MC is a link to the misc device's xen_cpu0" \
 		test "$(readlink -f $MC/xen_cpu0)" = /sys/devices/virtual/misc/microcode/xen_cpu0
 fi
@@ -85,9 +85,15 @@ if xen_at_least 4.18; then
 	# dom0.host compares it with the revision Xen's own log names
 	echo "@@val version $(cat $MC/xen_cpu0/version)"
 else
-	for f in signature processor_flags version; do
+	for f in processor_flags version; do
 		check "reading xen_cpu0/$f on Xen $XEN fails with EOPNOTSUPP" \
 			sh -c "cat $MC/xen_cpu0/$f 2>&1 | grep -q 'Operation not supported'"
+	done
+	# Every Xen reports family, model and stepping (XENPF_get_cpu_version).
+	sig=$(cpuid_sig)
+	for c in $MC/xen_cpu*; do
+		check "${c##*/}/signature on Xen $XEN is the CPU's CPUID.1.EAX, $sig" \
+			test "$(cat $c/signature)" = "$sig"
 	done
 	logged "the log says this hypervisor cannot report revisions" \
 		"this hypervisor cannot report microcode revisions"

@@ -161,6 +161,8 @@ step revisions
 set_hv fake_revision_ret -38
 check "without XENPF_get_ucode_revision a read fails with EOPNOTSUPP" \
 	sh -c "cat $MC/xen_cpu0/version 2>&1 | grep -q 'Operation not supported'"
+check "but each signature comes from XENPF_get_cpu_version" \
+	test "$(cat $MC/xen_cpu0/signature) $(cat $MC/xen_cpu1/signature)" = "0x50654 0x50655"
 expect "updates still work without revisions" OK mcxio write $RELOAD 1
 logged "and their log makes up no revision" "$FWFILE: Xen applied the update$"
 set_hv fake_revision_ret -1
@@ -255,6 +257,23 @@ check "/proc/cpuinfo gives the new revision for every CPU" \
 	sh -c "test \"\$(awk '/^microcode/ {print \$3}' /proc/cpuinfo | sort -u)\" = 0x6"
 logged "the log says /proc/cpuinfo moved" "/proc/cpuinfo now gives revision 0x6"
 set_hv fake_revision 1
+
+step ready-event
+# udev heard "add" before xen_cpuN existed: without an update at load, one
+# change event tells it the directories are there.
+mcxio rmmod microcode_xen > /dev/null
+uevents_watch
+expect "insmod update_on_load=0" OK mcxio insmod $MOD update_on_load=0
+uevents_stop
+change_of_misc() {
+	local f
+	for f in /tmp/uevent.*; do
+		grep -qx ACTION=change "$f" && grep -qx DEVPATH=/devices/virtual/misc/microcode "$f" &&
+			return 0
+	done
+	return 1
+}
+check "a change event for the misc device follows, once xen_cpuN exist" change_of_misc
 
 step mixed-at-load
 expect "insmod on a host whose CPU 1 runs another revision" OK \
