@@ -208,7 +208,9 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	  "Xen 4.17.6+, 4.18.6+, 4.20.2 and 4.21.0 with nothing cached" },
 	{ -ENXIO, -ENXIO,
 	  "Xen finds it unsafe to update these AMD CPUs from their revision (see xl dmesg)" },
-	{ -ENOMEM, -ENOSPC, "Xen has no memory for a copy of it" },
+	/* xmalloc_whole_pages(): a 20 MiB blob takes a 32 MiB block. */
+	{ -ENOMEM, -ENOSPC,
+	  "Xen has no memory for a copy of it (one contiguous block, its size rounded up to a power of two)" },
 	{ -EFAULT, -EREMOTEIO, "Xen could not read it from dom0's memory" },
 	/* XSM: the default policy, for a domain other than the control domain. */
 	{ -EPERM, -EPERM, "Xen does not allow this domain to load microcode (XSM)" },
@@ -936,6 +938,11 @@ static int mcx_pcpu_errno(u32 cpu, int ret, bool fresh)
 		if (fresh)
 			pr_notice_once("Xen's XSM policy does not allow dom0 to read microcode revisions (FLASK denies XENPF_get_ucode_revision as unknown)\n");
 		return -EPERM;
+	case -EBUSY:
+		/* Xen could not take its CPU maps: a CPU going on or offline. */
+		if (fresh)
+			pr_notice_ratelimited("xen_cpu%u: Xen is busy (CPU hotplug); try again\n", cpu);
+		return -EAGAIN;
 	case -ENODATA:
 		return -ENODATA;	/* not asked yet: only a root read asks */
 	default:

@@ -48,7 +48,7 @@ while read -r xen want words; do
 done <<'TABLE'
 -1 EPERM does not allow this domain to load microcode \(XSM\)
 -13 EACCES FLASK policy denies dom0 the xen:microcode permission
--12 ENOSPC Xen has no memory for a copy of it
+-12 ENOSPC Xen has no memory for a copy of it \(one contiguous block, its size rounded up to a power of two\)
 -14 EREMOTEIO could not read it from dom0's memory
 -95 EOPNOTSUPP this Xen was built without microcode loading
 -6 ENXIO unsafe to update these AMD CPUs from their revision
@@ -170,6 +170,10 @@ check "XSM's refusal to read revisions gives EPERM" \
 	sh -c "cat $MC/xen_cpu1/signature 2>&1 | grep -q 'Operation not permitted'"
 set_hv fake_revision_ret -2
 check "a CPU gone offline reads as ENODEV" sh -c "cat $MC/xen_cpu0/processor_flags 2>&1 | grep -q 'No such device'"
+set_hv fake_revision_ret -16
+check "Xen busy with its CPU maps (hotplug) reads as EAGAIN" \
+	sh -c "cat $MC/xen_cpu0/version 2>&1 | grep -q 'Resource temporarily unavailable'"
+logged "and says to try again" "xen_cpu0: Xen is busy \(CPU hotplug\); try again"
 set_hv fake_revision_ret 0
 cpu_is 0 0x50654 0x1 0x3
 cpu_is 1 0x50655 0x2 0x103
