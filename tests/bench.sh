@@ -48,9 +48,11 @@ bench() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	printf '%s\n' "XEN=$x" "KERNEL=$k" "FWFILE=$fwname" "ROUNDS=$ROUNDS" \
-		"LOGLEVEL=${LOGLEVEL:-1}" > "$d/env"
+		"LOGLEVEL=${LOGLEVEL:-1}" ${SUCCESS:+SUCCESS=1} > "$d/env"
 	files=(--fw "$FWDIR/$src=$fwname" --file "$d/env=/test/env"
 	       --file "$(ref_module "$k")=/test/mcx_bench.ko")
+	# The success path: CPUs that take microcode, an older file to roll back to.
+	[ -z "${SUCCESS:-}" ] || files+=(--ucode take --file "$out/intel.old=/test/fw.old")
 	mapfile -t -O ${#files[@]} files < <(xen_ucode_files "$k" "$x" | tr ' ' '\n')
 	log "[$name] booting dom0 $k on Xen $x: $src as $fwname, $ROUNDS rounds"
 	# Under TCG, a CPU now and then runs a breakpoint that the kernel's
@@ -97,6 +99,11 @@ for x in 4.17 4.20; do
 	done
 done
 # AMD, PV and (AMD only: Intel PVH needs VMX, which TCG lacks) PVH.
+# The success path beside the failure path: CPUs that take microcode, so
+# that Xen really updates them (forced loads: Xen 4.20).
+python3 "$here/tools/mkblobs.py" intel-rev "$FWDIR/intel-ucode/06-55-04" "$out/intel.old" 0x2007005
+SUCCESS=1 bench "intel44k-success-6.12-xen4.20" 6.12 4.20 trixie intel-ucode/06-55-04 \
+	intel-ucode/06-55-04 --cpu "$intel_cpu"
 bench "amd19h-6.1-xen4.20" 6.1 4.20 trixie amd-ucode/microcode_amd_fam19h.bin \
 	amd-ucode/microcode_amd_fam17h.bin --cpu EPYC,+invtsc --xen-args "$amd_xen"
 bench "amd19h-pvh-6.12-xen4.20" 6.12 4.20 trixie amd-ucode/microcode_amd_fam19h.bin \

@@ -8,6 +8,12 @@
 #   c  write(/dev/cpu/microcode, blob), the blob in memory beforehand
 #   d  the reference module's bare hypercall on the same kind of buffer
 #   e  xen-ucode FILE as a whole command
+# With SUCCESS=1 (the test QEMU, whose CPUs take microcode; Xen 4.20), the
+# success path too, after the rest: each round rolls every CPU back to
+# /test/fw.old with an untimed forced load, then times a real update of
+# every CPU to FILE's revision:
+#   s  write(force_reload, "1"): Xen applies FILE
+#   x  xen-ucode --force FILE as a whole command: the same
 # Each prints "@@t PATH ROUND MS VERDICT"; VERDICT is Xen's answer (-errno,
 # 0, or an errno name for the host to turn into one).  Then one reload is
 # traced (ftrace, kmem events) for the memory it takes: "@@mem ...".
@@ -141,6 +147,28 @@ if [ "$(stat -c %s "$FILE")" -gt 1048576 ]; then
 	echo 0 > $T/events/mcx/enable
 	echo > $T/kprobe_events
 	echo local > $T/trace_clock
+fi
+if [ -n "${SUCCESS:-}" ]; then
+	step success
+	grep -q '^microcode_xen ' /proc/modules || insmod /test/microcode_xen.ko
+	FORCE=/sys/devices/system/cpu/microcode/force_reload
+	# back NAME: every CPU to /test/fw.old, untimed
+	back() {
+		cp /test/fw.old "$FILE"
+		mcxio write $FORCE 1 > /dev/null
+		cp /tmp/blob "$FILE"
+		dmesg -c > /dev/null
+	}
+	r=0
+	while [ $r -le "$ROUNDS" ]; do
+		back
+		t s $r log mcxio time write $FORCE 1
+		back
+		t x $r own mcxio time run /usr/sbin/xen-ucode --force "$FILE"
+		r=$((r + 1))
+	done
+	check "after the last round every CPU runs the file's revision again" \
+		sh -c "! grep -qv \"\$(cat /sys/devices/system/cpu/microcode/xen_cpu0/version)\" /sys/devices/system/cpu/microcode/xen_cpu*/version"
 fi
 pass "the rounds ran"
 finish
