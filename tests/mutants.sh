@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mutants.sh: proves that the tests can fail.  In a copy of the tree
-# (build/mutants/tree), each mutant below breaks one thing on purpose: the
-# driver, the stand-in, a scenario, a host check, the helper.  The cases the
-# mutant affects are run (tests/run-vm.sh in the copy), and the mutant is
-# caught if that run fails.  Every mutant must be caught.  First the same
-# cases run unchanged in the copy and must pass, so that a copy that is
-# broken anyway proves nothing; the mutants then run over its logs and
-# builds, as a second run of make check would.
+# mutants.sh: proves that the tests can fail.  In copies of the tree
+# (build/mutants/tree1, tree2...), each mutant below breaks one thing on
+# purpose: the driver, the stand-in, a scenario, a host check, the helper,
+# the test machinery.  The cases the mutant affects are run (tests/run-vm.sh
+# in a copy), and the mutant is caught only if the check it names (a regular
+# expression over the run's "not ok" lines) failed: a run that failed in
+# another way (a build break, a timeout, a flaky boot) does not count.
+# Every mutant must be caught.  First the same cases run unchanged in the
+# copies and must pass, so that a copy that is broken anyway proves nothing.
 #
 # Only cheap cases are used: the stand-in (seam-6.1, ~20 s a boot), one
 # real-Xen case for a host-side check (amd-digest-6.1-xen4.20) and 7.2's
 # Intel dom0 (~30 s) for the directory it shares with the kernel, and the
-# stand-in's hardening scenario (harden-seam-6.1) for the order of rmmod.
+# stand-in's hardening scenario (harden-seam-6.1) for the order of rmmod
+# and the stress helper.  MUTANTS_JOBS copies (default 2) run side by side,
+# one VM each; MUTANTS_ONLY, a regular expression, picks mutants by name.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$(cd "$here/.." && pwd)
 work=$top/build/mutants
-tree=$work/tree
 t0=$(date +%s)
+jobs=${MUTANTS_JOBS:-2}
+only=${MUTANTS_ONLY:-.}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "MUTANTS_JOBS must be a number, not '$jobs'"
 
 rm -rf "$work"
-mkdir -p "$tree"
+mkdir -p "$work/tree1" "$work/ok"
+tree=$work/tree1
 # The tree as it is now (git's files, committed or not), or all but build/
 # where this is no git checkout.
 if files=$(cd "$top" && git ls-files -z --cached --others --exclude-standard 2>/dev/null | tr '\0' '\n') &&
@@ -35,40 +41,95 @@ else
 	tar -C "$top" --exclude=./build -cf - . | tar -C "$tree" -xf -
 fi
 [ -x "$tree/tests/run-vm.sh" ] || die "could not copy the tree to $tree"
+for ((j = 2; j <= jobs; j++)); do
+	cp -a "$tree" "$work/tree$j"
+done
 
-# run_cases LOG REGEX: tests/run-vm.sh REGEX in the copy, as a run of its
-# own (not part of this script's count); its exit status.
+# run_cases TREE LOG REGEX [VAR=VALUE...]: tests/run-vm.sh REGEX in TREE,
+# one VM at a time, as a run of its own (not part of this script's count);
+# its exit status.
 run_cases() {
-	env -u RESULTS -u RUN_ALL "$tree/tests/run-vm.sh" "$2" > "$1" 2>&1
+	local t=$1 log=$2 re=$3
+	shift 3
+	env -u RESULTS -u RUN_ALL RUN_VM_JOBS=1 "$@" "$t/tests/run-vm.sh" "$re" > "$log" 2>&1
 }
 elapsed() { echo "$(( $(date +%s) - t0 )) s"; }
+
+# spawn NAME FUNC ARGS...: FUNC TREE ARGS... in the background in a free
+# copy of the tree (waiting for one), its output in $work/NAME.out; reap
+# prints it when it ends and adds its count to this script's.
+declare -A busy=() pid_slot=() pid_name=()
+spawn() {
+	local name=$1 slot
+	shift
+	while :; do
+		for ((slot = 1; slot <= jobs; slot++)); do
+			[ -n "${busy[$slot]:-}" ] || break 2
+		done
+		reap
+	done
+	( npass=0 nfail=0
+	  "$@" "$work/tree$slot"
+	  echo "$npass $nfail" > "$work/$name.count" ) > "$work/$name.out" 2>&1 &
+	busy[$slot]=$!
+	pid_slot[$!]=$slot
+	pid_name[$!]=$name
+}
+reap() {
+	local pid= name p f
+	wait -n -p pid "${!pid_slot[@]}"
+	[ -n "$pid" ] || die "lost a background run"
+	name=${pid_name[$pid]}
+	unset "busy[${pid_slot[$pid]}]" "pid_slot[$pid]" "pid_name[$pid]"
+	cat "$work/$name.out"
+	if read -r p f < "$work/$name.count" 2>/dev/null; then
+		npass=$((npass + p)) nfail=$((nfail + f))
+	else
+		result fail "[mutants] $name: its run ended before its count ($work/$name.out)"
+	fi
+}
+reap_all() { while [ "${#pid_slot[@]}" -gt 0 ]; do reap; done; }
 
 seam='^seam-6\.1$'
 digest='^amd-digest-6\.1-xen4\.20$'
 sid='^intel-7\.2-xen4\.20$'
 hseam='^harden-seam-6\.1$'
-ok_base=()
-for cases in "$seam" "$digest" "$sid" "$hseam"; do
+# The cases of the mutants picked (mutant NAME CASES ...), in the order
+# the mutants come, from this file itself.
+needed=$(awk -v only="$only" '$1 ~ /^mutant(_rename)?$/ && $2 ~ only {print $3}' "$0" | tr -d '"$' | sort -u)
+
+# baseline TREE CASES: the cases pass unchanged.
+baseline() {
+	local cases=$1 t=$2 log=$work/baseline-$(tr -dc 'a-z0-9.-' <<<"$1").log
 	log "baseline: $cases, unchanged ($(elapsed))"
-	if run_cases "$work/baseline.log" "$cases"; then
-		result pass "[mutants] baseline: /$cases/ passes in the copy ($(tail -n 1 "$work/baseline.log"))"
-		ok_base+=("$cases")
+	if run_cases "$t" "$log" "$cases"; then
+		result pass "[mutants] baseline: /$cases/ passes in the copy ($(tail -n 1 "$log"))"
+		touch "$work/ok/$(tr -dc 'a-z0-9.-' <<<"$cases")"
 	else
 		result fail "[mutants] baseline: /$cases/ fails in the copy, unchanged; its mutants prove nothing:"
-		grep '^not ok' "$work/baseline.log" | head -n 10 | sed 's/^/#   /'
+		grep '^not ok' "$log" | head -n 10 | sed 's/^/#   /'
 	fi
+}
+for v in $needed; do
+	cases=${!v}
+	spawn "baseline-$v" baseline "$cases"
 done
+reap_all
 
-# mutant NAME CASES FILE OLD NEW: replaces the one OLD in FILE (a path in
-# the tree) with NEW, runs CASES and restores FILE.
-mutant() {
-	local name=$1 cases=$2 file=$tree/$3 old=$4 new=$5 out=$work/$1.log
-	case " ${ok_base[*]} " in
-	*" $cases "*) ;;
-	*) result fail "[mutants] $name: not tried, its cases /$cases/ fail unchanged"; return ;;
-	esac
-	cp -a "$file" "$file.orig"
-	if ! OLD=$old NEW=$new python3 - "$file" <<'PY'
+# try NAME CASES CHECK ENV FILE KIND ARG1 ARG2 TREE: one mutant in TREE.
+# KIND text: replace the one ARG1 in FILE with ARG2; KIND rename: move FILE
+# to ARG1.  ENV: VAR=VALUE words for run-vm.sh.  FILE is restored after.
+try() {
+	local name=$1 cases=$2 check=$3 envs=$4 file=$5 kind=$6 a1=$7 a2=$8 t=$9
+	local out=$work/$name.log path=$t/$5 hit
+	if [ ! -e "$work/ok/$(tr -dc 'a-z0-9.-' <<<"$cases")" ]; then
+		result fail "[mutants] $name: not tried, its cases /$cases/ fail unchanged"
+		return
+	fi
+	cp -a "$path" "$work/$name.orig"
+	case $kind in
+	text)
+		if ! OLD=$a1 NEW=$a2 python3 - "$path" <<'PY'
 import os, sys
 p = sys.argv[1]
 s = open(p).read()
@@ -76,78 +137,125 @@ if s.count(os.environ["OLD"]) != 1:
     sys.exit(1)
 open(p, "w").write(s.replace(os.environ["OLD"], os.environ["NEW"]))
 PY
-	then
-		result fail "[mutants] $name: does not apply (the text to break is not in $3 exactly once)"
-		mv "$file.orig" "$file"
-		return
-	fi
-	log "mutant $name: $3, running /$cases/ ($(elapsed))"
-	if run_cases "$out" "$cases"; then
-		result fail "[mutants] $name survived: /$cases/ passed with $3 broken; see $out"
+		then
+			result fail "[mutants] $name: does not apply (the text to break is not in $file exactly once)"
+			return
+		fi ;;
+	rename) mv "$path" "$t/$a1" ;;
+	esac
+	log "mutant $name: $file, running /$cases/ ($(elapsed))"
+	# shellcheck disable=SC2086 # VAR=VALUE words
+	if run_cases "$t" "$out" "$cases" $envs; then
+		result fail "[mutants] $name survived: /$cases/ passed with $file broken; see $out"
+	elif hit=$(grep '^not ok' "$out" | grep -Em1 -- "$check"); then
+		result pass "[mutants] $name caught by its check: ${hit:0:160}"
 	else
-		result pass "[mutants] $name caught ($(tail -n 1 "$out")): $(grep -m1 -E '^not ok|error' "$out" | cut -c1-150)"
+		result fail "[mutants] $name: /$cases/ failed, but not the check /$check/ that must catch it; see $out:"
+		grep '^not ok' "$out" | head -n 5 | sed 's/^/#   /'
 	fi
-	mv "$file.orig" "$file"
+	[ "$kind" != rename ] || rm -f "$t/$a1"
+	cp -a "$work/$name.orig" "$path"
+}
+# mutant NAME CASES CHECK FILE OLD NEW [ENV]: replaces the one OLD in FILE
+# (a path in the tree) with NEW, runs CASES (with ENV's VAR=VALUE words)
+# and restores FILE; CHECK must be among the failures.
+mutant() {
+	[[ $1 =~ $only ]] || return 0
+	spawn "$1" try "$1" "$2" "$3" "${7:-}" "$4" text "$5" "$6"
+}
+# mutant_rename NAME CASES CHECK FILE NEWFILE: the same, FILE moved away.
+mutant_rename() {
+	[[ $1 =~ $only ]] || return 0
+	spawn "$1" try "$1" "$2" "$3" "" "$4" rename "$5" ""
 }
 
 nl=$'\n'
+# Each mutant names the check that must catch it (an ERE over "not ok" lines).
+end='the scenario did not run to its end'
+# In 7.2's PV dom0 the driver refuses the kernel's empty directory.
+mutant shared-dir-refused "$sid" "insmod in dom0 succeeds" microcode_xen.c \
+	"	pr_info(\"the kernel's loader came up without late loading in this PV dom0" \
+	"	return -EBUSY;$nl	pr_info(\"the kernel's loader came up without late loading in this PV dom0"
+# At rmmod the driver removes the kernel's own (empty) directory with its
+# files: comparing listings, '' before and '' after, could not tell.
+mutant shared-dir-deleted "$sid" "the kernel's .* is left as it was" microcode_xen.c \
+	"		sysfs_unmerge_group(&mcx_cpu_root->kobj, &mcx_shared_group);$nl" \
+	"		sysfs_remove_group(&mcx_cpu_root->kobj, &mcx_shared_group);$nl"
 # The scenario stops halfway: a line busybox sh rejects.
-mutant scenario-cut-short "$seam" tests/vm/seam.sh \
+mutant scenario-cut-short "$seam" "$end" tests/vm/seam.sh \
 	"${nl}step success$nl" "${nl}echo (${nl}step success$nl"
 # The scenario's shell exits non-zero after its last check.
-mutant scenario-exit-status "$seam" tests/vm/seam.sh \
+mutant scenario-exit-status "$seam" "$end: .*exit status '1'" tests/vm/seam.sh \
 	"${nl}finish$nl" "${nl}finish${nl}false$nl"
 # Build errors, in the stand-in and in the helper.
-mutant build-error-fake-hv "$seam" tests/fake_hv.h \
+mutant build-error-fake-hv "$seam" "vm.sh failed: exit status" tests/fake_hv.h \
 	"#define MICROCODE_XEN_FAKE_HV_H$nl" "#define MICROCODE_XEN_FAKE_HV_H$nl#error mutant$nl"
-mutant build-error-mcxio "$seam" tests/tools/mcxio.c \
+mutant build-error-mcxio "$seam" "vm.sh failed: exit status" tests/tools/mcxio.c \
 	"#include <stdio.h>$nl" "#include <stdio.h>$nl#error mutant$nl"
 # The update lock removed: updates reach the hypervisor concurrently.
-mutant mutex-removed "$seam" microcode_xen.c \
+mutant mutex-removed "$seam" "at most 1 update was in the hypervisor at once" microcode_xen.c \
 	"static DEFINE_MUTEX(mcx_update_lock);$nl" \
 	"static DEFINE_MUTEX(mcx_update_lock);$nl#define mutex_lock_interruptible(l) 0$nl#define mutex_lock(l) do { } while (0)$nl#define mutex_unlock(l) do { } while (0)$nl"
 # Every xen_cpuN reads physical CPU 0.
-mutant xen-cpu-reads-cpu0 "$seam" microcode_xen.c \
+mutant xen-cpu-reads-cpu0 "$seam" "xen_cpu1 shows physical CPU 1's own signature" microcode_xen.c \
 	"mcx_hv_ucode_revision(pcpu->cpu, r)" "mcx_hv_ucode_revision(0, r)"
 # The vendor file chosen from physical CPU 1, not the boot CPU.
-mutant file-from-cpu1 "$seam" microcode_xen.c \
+mutant file-from-cpu1 "$seam" "the file is chosen from what Xen reports of the physical CPU" microcode_xen.c \
 	"mcx_hv_cpu_version(0, &v)" "mcx_hv_cpu_version(1, &v)"
 # No uevent after a /dev/cpu/microcode write (only after reload).
-mutant no-uevent-for-device "$seam" microcode_xen.c \
+mutant no-uevent-for-device "$seam" "its KOBJ_CHANGE names the writer" microcode_xen.c \
 	"	mcx_notify(src, ret, known ? &after : NULL, &t);$nl" \
 	"	if (src[0] != '/')$nl		mcx_notify(src, ret, known ? &after : NULL, &t);$nl"
 # Every reader of xen_cpuN asks Xen, not only one with CAP_SYS_RAWIO.
-mutant unprivileged-reads-ask-xen "$seam" microcode_xen.c \
-	"	if (capable(CAP_SYS_RAWIO)) {$nl		ret = mcx_pcpu_refresh" \
-	"	if (1) {$nl		ret = mcx_pcpu_refresh"
+mutant unprivileged-reads-ask-xen "$seam" "nobody sees Xen's last answer" microcode_xen.c \
+	"bool fresh = ns_capable_noaudit(&init_user_ns, CAP_SYS_RAWIO);" "bool fresh = true;"
 # A failed update (Xen's error) sends no uevent, as only success did once.
-mutant failure-silent "$seam" microcode_xen.c \
+mutant failure-silent "$seam" "a uevent tells what changed" microcode_xen.c \
 	"	mcx_notify(src, ret, known ? &after : NULL, &t);$nl" \
 	"	if (!xen)$nl		mcx_notify(src, ret, known ? &after : NULL, &t);$nl"
 # The writer's errno is not kept for last_update_result.
-mutant last-result-lost "$seam" microcode_xen.c \
+mutant last-result-lost "$seam" "last_update_result holds the writer's errno" microcode_xen.c \
 	"	mcx_last.result = ret;$nl" "	mcx_last.result = 0;$nl"
 # Xen's FLASK refusal told as the old "interface version" EPROTO.
-mutant flask-as-eproto "$seam" microcode_xen.c \
+mutant flask-as-eproto "$seam" "Xen's -13 reaches reload as EACCES" microcode_xen.c \
 	"{ -EACCES, -EACCES," "{ -EACCES, -EPROTO,"
-# In 7.2's PV dom0 the driver refuses the kernel's empty directory.
-mutant shared-dir-refused "$sid" microcode_xen.c \
-	"	*share = true;$nl" "	return -EBUSY;$nl"
 # Xen's -EFAULT on the writer's buffer is final: no retry from a kernel mapping.
-mutant no-kernel-mapping-retry "$seam" microcode_xen.c \
+mutant no-kernel-mapping-retry "$seam" "sent once more, from a kernel mapping" microcode_xen.c \
 	"	if (xen != -EFAULT)$nl		return xen;$nl	map = vmap" "	return xen;$nl	map = vmap"
 # At rmmod the xen_cpuN list goes before the reload files, which a reload
 # in flight still holds: its tally walks a list being freed.
-mutant pcpus-freed-first "$hseam" microcode_xen.c \
+mutant pcpus-freed-first "$hseam" "the reload in flight still counted every CPU after rmmod began" microcode_xen.c \
 	"		sysfs_remove_group(mcx_kobj, &mcx_group);$nl		mcx_remove_pcpus();$nl" \
 	"		mcx_remove_pcpus();$nl		sysfs_remove_group(mcx_kobj, &mcx_group);$nl"
+# A stress worker killed after its calls: its status was never read.
+mutant stress-worker-killed "$hseam" "4 writers at once, each update taking 1 s: all served in turn" \
+	tests/tools/mcxio.c \
+	"				r->done = 1;$nl			}$nl			_exit(0);" \
+	"				r->done = 1;$nl			}$nl			raise(SIGKILL);"
 # An out-of-memory kill while the scenario runs.
-mutant oom-kill "$seam" tests/vm/seam.sh \
+mutant oom-kill "$seam" "Oops, BUG, WARNING, trace or OOM kill" tests/vm/seam.sh \
 	"${nl}step unload$nl" \
 	"${nl}echo 'Out of memory: Killed process 1 (init)' > /dev/console${nl}step unload$nl"
 # A host check of a step that does not exist (misspelt).
-mutant misspelt-step "$digest" tests/vm/digest.host \
+mutant misspelt-step "$digest" "step unknwon is marked 0 times" tests/vm/digest.host \
 	"xen_silent unknown " "xen_silent unknwon "
+# A host file that stops after its first check: a line bash rejects, then
+# an early return.  Its later checks were lost without a word.
+mutant host-file-syntax "$digest" "digest.host (does not parse|did not run to its end)" \
+	tests/vm/digest.host "${nl}xen_said unknown " "${nl}fi${nl}xen_said unknown "
+mutant host-file-returns "$digest" "digest.host did not run to its end" \
+	tests/vm/digest.host "${nl}xen_said unknown " "${nl}return 0${nl}xen_said unknown "
+# The host file renamed: a real-Xen case without Xen's side checked.
+mutant_rename host-file-renamed "$digest" "no tests/vm/digest.host" \
+	tests/vm/digest.host tests/vm/digest.host.old
+# A boot that dies in the middle of a step (here: the first), as a PVH dom0
+# once triple-faulted, is not retried: that is where the driver runs.
+# vm.sh fakes it once per case; the case is retried only if that counts.
+mutant retry-mid-step "$seam" "$end" tests/vm.sh \
+	"	sleep 1$nl	if grep -q '^@@done'" \
+	"	sleep 1$nl	if [ ! -e \"\$out/.mutant\" ] && grep -q '^@@step ' \"\$serial\"; then touch \"\$out/.mutant\"; echo '(XEN) d0v0 Triple fault - invoking HVM shutdown action' >> \"\$serial\"; why=boot; break; fi$nl	if grep -q '^@@done'" \
+	RETRY_TRIPLE_FAULT=y
+reap_all
 
 log "all mutants done in $(elapsed)"
 script_end

@@ -131,12 +131,17 @@ build() { # DIR [MAKE ARGS...]
 	shift
 	[ -e "$SIDDIR/ready" ] || die "no sid chroot; run tests/setup.sh"
 	v=$(cat "$SIDDIR/ready")
-	name=$(basename "$dir")
+	# A folder of its own: builds from other trees (mutants.sh's copies,
+	# another checkout) may run in the same chroot at the same time.
+	name=$(basename "$dir").$$
 	rm -rf "$ROOT/build/$name"
 	mkdir -p "$ROOT/build"
 	cp -a "$dir" "$ROOT/build/$name"
-	in_sid make -s -C "/build/$name" KDIR="/usr/src/linux-headers-$v-amd64" "$@"
-	cp "$ROOT/build/$name"/*.ko "$dir"/
+	in_sid make -s -C "/build/$name" KDIR="/usr/src/linux-headers-$v-amd64" "$@" &&
+		cp "$ROOT/build/$name"/*.ko "$dir"/
+	local rc=$?
+	rm -rf "$ROOT/build/$name"
+	return $rc
 }
 
 module() { # NAME
