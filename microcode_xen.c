@@ -97,13 +97,21 @@ MODULE_PARM_DESC(update_on_load,
 static DEFINE_MUTEX(mcx_update_lock);
 
 /*
- * /sys/devices/system/cpu/microcode, in one of two ways (see
- * mcx_native_loader()).  Alone, the driver makes the directory itself:
- * mcx_kobj.  Shared, the directory is the kernel's own loader's attribute
- * group on the cpu root device, held in mcx_cpu_root: reload and
- * force_reload are merged into it and each xen_cpuN there is a link to the
- * directory under the misc device (/sys/devices/virtual/misc/microcode).
+ * Where reload, force_reload and xen_cpuN live (mcx_native_loader()):
+ *  MCX_HOME_OWN     alone, the driver makes /sys/devices/system/cpu/microcode
+ *                   itself: mcx_kobj.
+ *  MCX_HOME_SHARED  the directory is the kernel's own loader's attribute
+ *                   group on the cpu root device, held in mcx_cpu_root:
+ *                   reload and force_reload are merged into it and each
+ *                   xen_cpuN there is a link to the directory under the misc
+ *                   device (/sys/devices/virtual/misc/microcode).
+ *  MCX_HOME_DEVICE  the kernel's directory has a reload of its own, which
+ *                   cannot reach Xen's CPUs: the driver's files are on the
+ *                   misc device, /sys/class/misc/microcode.
  */
+enum mcx_home { MCX_HOME_OWN, MCX_HOME_SHARED, MCX_HOME_DEVICE };
+
+static enum mcx_home mcx_home;
 static struct kobject *mcx_kobj;
 static struct device *mcx_cpu_root;
 
@@ -210,7 +218,7 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	  "Xen finds it unsafe to update these AMD CPUs from their revision (see xl dmesg)" },
 	/* xmalloc_whole_pages(): a 20 MiB blob takes a 32 MiB block. */
 	{ -ENOMEM, -ENOSPC,
-	  "Xen has no memory for a copy of it (one contiguous block, its size rounded up to a power of two)" },
+	  "Xen has no memory for a copy of it (one block, its size rounded up to a power of 2)" },
 	{ -EFAULT, -EREMOTEIO, "Xen could not read it from dom0's memory" },
 	/* XSM: the default policy, for a domain other than the control domain. */
 	{ -EPERM, -EPERM, "Xen does not allow this domain to load microcode (XSM)" },
@@ -941,7 +949,8 @@ static int mcx_pcpu_errno(u32 cpu, int ret, bool fresh)
 	case -EBUSY:
 		/* Xen could not take its CPU maps: a CPU going on or offline. */
 		if (fresh)
-			pr_notice_ratelimited("xen_cpu%u: Xen is busy (CPU hotplug); try again\n", cpu);
+			pr_notice_ratelimited("xen_cpu%u: Xen is busy (CPU hotplug); try again\n",
+					      cpu);
 		return -EAGAIN;
 	case -ENODATA:
 		return -ENODATA;	/* not asked yet: only a root read asks */
@@ -1075,7 +1084,7 @@ static const struct attribute_group mcx_pcpu_group = {
  */
 static int mcx_add_pcpu(u32 cpu)
 {
-	struct kobject *parent = mcx_cpu_root ? &mcx_misc.this_device->kobj : mcx_kobj;
+	struct kobject *parent = mcx_home == MCX_HOME_OWN ? mcx_kobj : &mcx_misc.this_device->kobj;
 	struct mcx_pcpu *pcpu;
 	char name[24];
 	int ret;
@@ -1179,26 +1188,6 @@ static struct device *mcx_get_cpu_root(void)
 }
 
 /*
- * Whether the kernel's own loader has /sys/devices/system/cpu/microcode, and
- * what that leaves to this driver: 0 and *share false, the directory is free;
- * *share true, the driver adds its files to the kernel's directory; -EBUSY,
- * the kernel's own loader is the one to use.
- *
- * In a Xen PV dom0 the kernel's loader never reaches the physical CPUs, and
- * its early path, load_ucode_bsp(), runs only on the native boot path, never
- * from xen_start_kernel().  Linux 6.1 then stays off (dis_ucode_ldr starts
- * true and only load_ucode_bsp() clears it); 6.12 stays off where dom0's
- * CPUID shows the hypervisor bit, which microcode_init() reads itself.
- * Linux 7.2 reads that bit only in load_ucode_bsp(), into
- * x86_hypervisor_present, so in a PV dom0 it stays false and
- * microcode_init() comes up ("microcode: Current revision: 0x00000000"):
- * the directory is there, and empty where the kernel is built without
- * CONFIG_MICROCODE_LATE_LOADING, as Debian's are.  dis_ucode_ldr cannot
- * stop it: the command line is parsed in load_ucode_bsp() too.  Nothing in
- * that directory can load microcode, so this driver adds its files to it.
- * With late loading built in, the kernel's reload is there: step aside.
- */
-/*
  * Whether the kernel's directory @dir has a file of this driver's group.  It
  * must be asked before sysfs_merge_group(): when one of the group's names is
  * taken, the merge fails and its rollback removes every name of the group
@@ -1212,28 +1201,50 @@ static bool mcx_kernel_has(struct kernfs_node *dir, const char *name)
 	return kn;
 }
 
-static int mcx_native_loader(struct device *cpu_root, bool *share)
+/*
+ * Whether the kernel's own loader has /sys/devices/system/cpu/microcode, and
+ * where that leaves this driver's files (mcx_home); -EBUSY: the kernel's own
+ * loader is the one to use.
+ *
+ * In a Xen PV dom0 the kernel's loader never reaches the physical CPUs, and
+ * its early path, load_ucode_bsp(), runs only on the native boot path, never
+ * from xen_start_kernel().  Linux 6.1 then stays off (dis_ucode_ldr starts
+ * true and only load_ucode_bsp() clears it); 6.12 stays off where dom0's
+ * CPUID shows the hypervisor bit, which microcode_init() reads itself.
+ * Linux 7.2 reads that bit only in load_ucode_bsp(), into
+ * x86_hypervisor_present, so in a PV dom0 it stays false and
+ * microcode_init() comes up ("microcode: Current revision: 0x00000000"):
+ * the directory is there, and empty where the kernel is built without
+ * CONFIG_MICROCODE_LATE_LOADING, as Debian's are.  dis_ucode_ldr cannot
+ * stop it: the command line is parsed in load_ucode_bsp() too.  Nothing in
+ * that directory can load microcode, so this driver adds its files to it.
+ * With late loading built in, the kernel's reload is there, and in a dom0
+ * it reaches no physical CPU either (Xen injects #GP for a PV guest's write
+ * to the loader MSRs, msr.c): the driver still serves the device, and its
+ * reload, force_reload and xen_cpuN go on the misc device.
+ */
+static int mcx_native_loader(struct device *cpu_root)
 {
 	struct kernfs_node *dir;
 	bool taken;
 
-	*share = false;
+	mcx_home = MCX_HOME_OWN;
 	dir = kernfs_find_and_get(cpu_root->kobj.sd, "microcode");
 	if (!dir)
 		return 0;
 	taken = mcx_kernel_has(dir, "reload") || mcx_kernel_has(dir, "force_reload");
 	kernfs_put(dir);
 	if (taken) {
-		/* Xen injects #GP for a PV dom0's write to the loader MSRs (msr.c). */
-		pr_err("not loaded: the kernel's own reload is there but cannot reach Xen's physical CPUs; use xen-ucode, or a kernel without CONFIG_MICROCODE_LATE_LOADING\n");
-		return -EBUSY;
+		pr_warn("the kernel's own reload cannot reach Xen's physical CPUs: reload, force_reload and xen_cpu* are in /sys/class/misc/microcode\n");
+		mcx_home = MCX_HOME_DEVICE;
+		return 0;
 	}
 	if (!xen_pv_domain()) {
 		pr_err("not loaded: /sys/devices/system/cpu/microcode exists, so the kernel's own microcode loader is active; use it instead\n");
 		return -EBUSY;
 	}
 	pr_info("the kernel's loader came up without late loading in this PV dom0: adding reload, force_reload and xen_cpu* to its directory\n");
-	*share = true;
+	mcx_home = MCX_HOME_SHARED;
 	return 0;
 }
 
@@ -1264,12 +1275,26 @@ static int mcx_add_shared(struct device *cpu_root)
 	return ret;
 }
 
-static int mcx_add_sysfs(struct device *cpu_root, bool share)
+/* The same two files, on the misc device itself (MCX_HOME_DEVICE). */
+static const struct attribute_group mcx_device_group = {
+	.attrs	= mcx_shared_attrs,
+};
+
+static int mcx_add_sysfs(struct device *cpu_root)
 {
 	int ret;
 
 	lockdep_assert_held(&mcx_update_lock);
-	ret = share ? mcx_add_shared(cpu_root) : mcx_add_own_dir(cpu_root);
+	switch (mcx_home) {
+	case MCX_HOME_SHARED:
+		ret = mcx_add_shared(cpu_root);
+		break;
+	case MCX_HOME_DEVICE:
+		ret = sysfs_create_group(&mcx_misc.this_device->kobj, &mcx_device_group);
+		break;
+	default:
+		ret = mcx_add_own_dir(cpu_root);
+	}
 	if (ret)
 		return ret;
 	mcx_add_pcpus();
@@ -1287,6 +1312,9 @@ static void mcx_remove_sysfs(void)
 		sysfs_unmerge_group(&mcx_cpu_root->kobj, &mcx_shared_group);
 		mcx_remove_pcpus();
 		put_device(mcx_cpu_root);
+	} else if (mcx_home == MCX_HOME_DEVICE) {
+		sysfs_remove_group(&mcx_misc.this_device->kobj, &mcx_device_group);
+		mcx_remove_pcpus();
 	} else if (mcx_kobj) {
 		sysfs_remove_group(mcx_kobj, &mcx_group);
 		mcx_remove_pcpus();
@@ -1299,7 +1327,7 @@ static void mcx_remove_sysfs(void)
 static int __init mcx_init(void)
 {
 	struct device *cpu_root;
-	bool share, told;
+	bool told;
 	int ret;
 
 	if (!mcx_hv_initial_domain()) {
@@ -1313,7 +1341,7 @@ static int __init mcx_init(void)
 		return -ENODEV;
 	}
 
-	ret = mcx_native_loader(cpu_root, &share);
+	ret = mcx_native_loader(cpu_root);
 	if (ret)
 		goto put_cpu_root;
 
@@ -1341,13 +1369,15 @@ static int __init mcx_init(void)
 	 * that instant would outlive a module whose init failed.  Without
 	 * sysfs the device still works.
 	 */
-	ret = mcx_add_sysfs(cpu_root, share);
+	ret = mcx_add_sysfs(cpu_root);
 	put_device(cpu_root);
 	if (ret)
 		pr_err("cannot create /sys/devices/system/cpu/microcode (error %d): only /dev/cpu/microcode is available\n",
 		       ret);
 	else
-		pr_info("ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen\n");
+		pr_info("ready: %s/reload and /dev/cpu/microcode send microcode to Xen\n",
+			mcx_home == MCX_HOME_DEVICE ? "/sys/class/misc/microcode" :
+						      "/sys/devices/system/cpu/microcode");
 
 	/* A failure here is logged; the admin can fix the file and reload. */
 	if (update_on_load)

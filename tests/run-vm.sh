@@ -339,6 +339,21 @@ for k in 6.1 6.12; do
 	FAKE=y run_case "seam-$k" "$k" none seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 done
 FAKE=y run_case "native-6.12" 6.12 none native --cpu Skylake-Server,-hypervisor
+# What another driver, or a kernel with late loading, can have made first
+# (tests/testhelp, built for the case): misc minor 184 taken, the kernel's
+# microcode directory with a reload or force_reload of its own.
+testhelp_of() {
+	local d=$top/build/testhelp-$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$here"/testhelp/* "$d/"
+	make -s -C "$(kdir_of "$1")" M="$d" >&2 2> >(grep -v 'Skipping BTF' >&2) &&
+		echo "$d/mcx_testhelp.ko"
+}
+if picked homes-6.1; then
+	FAKE=y run_case "homes-6.1" 6.1 none homes --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" \
+		--file "$(testhelp_of 6.1)=/test/mcx_testhelp.ko"
+fi
 # Debian sid's 7.2 (tests/sid.sh), whose own loader comes up in a PV dom0.
 run_case "intel-7.2-xen4.20" 7.2 4.20 dom0 "${intel[@]}"
 VENDOR=amd run_case "amd-7.2-xen4.20" 7.2 4.20 dom0 --cpu EPYC "${amd[@]}" --xen-args "$amd_xen"

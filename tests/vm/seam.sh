@@ -48,7 +48,7 @@ while read -r xen want words; do
 done <<'TABLE'
 -1 EPERM does not allow this domain to load microcode \(XSM\)
 -13 EACCES FLASK policy denies dom0 the xen:microcode permission
--12 ENOSPC Xen has no memory for a copy of it \(one contiguous block, its size rounded up to a power of two\)
+-12 ENOSPC Xen has no memory for a copy of it \(one block, its size rounded up to a power of 2\)
 -14 EREMOTEIO could not read it from dom0's memory
 -95 EOPNOTSUPP this Xen was built without microcode loading
 -6 ENXIO unsafe to update these AMD CPUs from their revision
