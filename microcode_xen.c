@@ -498,7 +498,7 @@ static int mcx_pcpu_refresh(struct mcx_pcpu *pcpu, struct mcx_ucode_revision *r)
  */
 static bool mcx_baseline(struct mcx_ucode_revision *boot)
 {
-	struct mcx_ucode_revision r;
+	struct mcx_ucode_revision r = { };
 	struct mcx_pcpu *pcpu;
 	bool boot_known = false;
 

@@ -94,6 +94,9 @@ seam='^seam-6\.1$'
 digest='^amd-digest-6\.1-xen4\.20$'
 sid='^intel-7\.2-xen4\.20$'
 hseam='^harden-seam-6\.1$'
+success='^success-intel-6\.12-xen4\.20$'
+partial='^partial-intel-6\.12-xen4\.20$'
+homes='^homes-6\.1$'
 # The cases of the mutants picked (mutant NAME CASES ...), in the order
 # the mutants come, from this file itself.
 needed=$(awk -v only="$only" '$1 ~ /^mutant(_rename)?$/ && $2 ~ only {print $3}' "$0" | tr -d '"$' | sort -u)
@@ -232,6 +235,10 @@ mutant stress-worker-killed "$hseam" "4 writers at once, each update taking 1 s:
 	tests/tools/mcxio.c \
 	"				r->done = 1;$nl			}$nl			_exit(0);" \
 	"				r->done = 1;$nl			}$nl			raise(SIGKILL);"
+# A wait for something that never comes (the write goes elsewhere) ends
+# as a check of its step failing, not as the host's "QEMU timed out".
+mutant busy-wait-named "$hseam" "the device write reached the stand-in: still not so" \
+	tests/vm/harden-seam.sh "mcxio send \$DEV /tmp/fw > /tmp/writer" "mcxio send /dev/null /tmp/fw > /tmp/writer"
 # An out-of-memory kill while the scenario runs.
 mutant oom-kill "$seam" "Oops, BUG, WARNING, trace or OOM kill" tests/vm/seam.sh \
 	"${nl}step unload$nl" \
@@ -255,6 +262,42 @@ mutant retry-mid-step "$seam" "$end" tests/vm.sh \
 	"	sleep 1$nl	if grep -q '^@@done'" \
 	"	sleep 1$nl	if [ ! -e \"\$out/.mutant\" ] && grep -q '^@@step ' \"\$serial\"; then touch \"\$out/.mutant\"; echo '(XEN) d0v0 Triple fault - invoking HVM shutdown action' >> \"\$serial\"; why=boot; break; fi$nl	if grep -q '^@@done'" \
 	RETRY_TRIPLE_FAULT=y
+# --- Real Xen's success path and the driver's verdicts after it ---
+# The tally compares with Xen's last answer, not the revision right before
+# the call: what xen-ucode did is called a partial update of this reload.
+mutant stale-tally-baseline "$seam" "no partial update is claimed, and the uevent says 0 CPUs changed" \
+	microcode_xen.c \
+	"		pcpu->base_known = !mcx_pcpu_refresh(pcpu, &r);$nl		pcpu->base = r.revision;$nl" \
+	"		pcpu->base_known = !pcpu->err;$nl		pcpu->base = pcpu->rev.revision;$nl"
+mutant stale-tally-baseline-xen "$success" "no partial update is claimed: xen-ucode's work is not this reload's" \
+	microcode_xen.c \
+	"		pcpu->base_known = !mcx_pcpu_refresh(pcpu, &r);$nl		pcpu->base = r.revision;$nl" \
+	"		pcpu->base_known = !pcpu->err;$nl		pcpu->base = pcpu->rev.revision;$nl"
+# In a mixed state Xen's "up to date" is taken at its word.
+mutant mixed-called-up-to-date "$partial" "a reload in the mixed state is not 'up to date'" microcode_xen.c \
+	"	if (xen && v && !v->ret && t.lagging)$nl" "	if (0)$nl"
+# dom0's record of its CPUs' revision (/proc/cpuinfo) is left at boot's.
+mutant cpuinfo-not-refreshed "$seam" "/proc/cpuinfo gives the new revision for every CPU" microcode_xen.c \
+	"	mcx_refresh_cpuinfo(&t);$nl" ""
+# Xen 4.17: the signature read as EOPNOTSUPP like the revision.
+mutant signature-lost-before-4.18 "$seam" "each signature comes from XENPF_get_cpu_version" microcode_xen.c \
+	"	if (ret == -MCX_XEN_ENOSYS && field == MCX_SIGNATURE && pcpu->signature) {" "	if (0) {"
+# No change event once xen_cpuN exist when no update was sent at load.
+mutant no-ready-event "$seam" "a change event for the misc device follows" microcode_xen.c \
+	"	if (!told)$nl" "	if (0)$nl"
+# Xen's release not logged at load.
+mutant no-xen-release "$seam" "the load names the hypervisor's release" microcode_xen.c \
+	"	mcx_log_xen_version();$nl" ""
+# Xen's -EBUSY on a revision read passed through as EBUSY.
+mutant revision-busy-as-is "$seam" "reads as EAGAIN" microcode_xen.c \
+	"		return -EAGAIN;$nl	case -ENODATA:" "		return ret;$nl	case -ENODATA:"
+# --- Another driver or the kernel's own loader first (tests/testhelp) ---
+mutant kernel-reload-refused "$homes" "homes-6.1\] insmod succeeds" microcode_xen.c \
+	"		mcx_home = MCX_HOME_DEVICE;$nl		return 0;$nl" "		return -EBUSY;$nl"
+mutant force-reload-not-probed "$homes" "insmod succeeds.*step kernel-force_reload" microcode_xen.c \
+	"mcx_kernel_has(dir, \"reload\") || mcx_kernel_has(dir, \"force_reload\")" "mcx_kernel_has(dir, \"reload\")"
+mutant minor-taken-as-ebusy "$homes" "insmod fails with EADDRINUSE" microcode_xen.c \
+	"		if (ret == -EBUSY)$nl			ret = -EADDRINUSE;$nl" ""
 reap_all
 
 log "all mutants done in $(elapsed)"
