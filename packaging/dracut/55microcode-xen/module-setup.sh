@@ -5,11 +5,17 @@
 # Xen dom0 sends the microcode to Xen before the root fs is mounted.
 
 # Included by default (also host-only) unless /etc/default/microcode-xen
-# says no, or the module is not built for this kernel.
+# says no (MICROCODE_XEN_INITRAMFS: auto, host, all, no), no Xen can run
+# here, the kernel cannot be a dom0 or the module is not built for it.
 check() {
 	. /usr/share/microcode-xen/functions
-	[ "$(mcx_setting MICROCODE_XEN_LOAD yes yes no)" = yes ] || return 255
-	[ "$(mcx_setting MICROCODE_XEN_INITRAMFS auto auto no)" = auto ] || return 255
+	case $(mcx_initramfs_mode) in
+	no) return 255 ;;
+	no-xen)
+		dinfo "microcode-xen: no Xen hypervisor installed (/boot/xen-*): not added"
+		return 255 ;;
+	esac
+	mcx_dom0_kernel "$kernel" || return 255
 	if ! modinfo -k "$kernel" microcode_xen >/dev/null 2>&1; then
 		dwarn "microcode-xen: microcode_xen is not built for kernel $kernel (are linux-headers-$kernel and dkms installed?): not added"
 		return 255
@@ -28,7 +34,7 @@ installkernel() {
 install() {
 	local f
 	. /usr/share/microcode-xen/functions
-	for f in $(mcx_fw_files); do
+	for f in $(mcx_fw_files "$(mcx_initramfs_mode)"); do
 		inst_simple "$f"
 	done
 	# The admin's options for the module (update_on_load=0, say): dracut
