@@ -4,7 +4,7 @@
 # run installs into a copy.  Its folder name is a hash of what it depends on
 # (suite, package lists, this file's recipe version), so a change rebuilds it.
 
-BASE_RECIPE=1
+BASE_RECIPE=2
 mirror() { awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/debian.sources | sed -n "${1}p"; }
 
 # The second kernel's image package.  The signed build of a kernel in
@@ -13,16 +13,21 @@ mirror() { awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/debian.sources | se
 # same kernel, there from the start.
 second_kernel_image() { echo "linux-image-$K612-amd64-unsigned"; }
 
-# base_dir SUITE: print the cached base of SUITE, building it first if needed.
+# system_suite SYSTEM: the Debian suite of a test system (trixie-itools: trixie).
+system_suite() { echo "${1%%-*}"; }
+
+# base_dir SYSTEM: print the cached base of SYSTEM, building it first if
+# needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has.
 base_dir() {
-	local suite=$1 inc pre extra later key dir tmp main sec t0
+	local system=$1 suite inc pre extra later key dir tmp main sec t0
+	suite=$(system_suite "$system")
 	main=$(mirror 1); main=${main:-http://deb.debian.org/debian}
 	sec=$(mirror 2); sec=${sec:-http://deb.debian.org/debian-security}
 	inc=systemd-sysv,udev,kmod,ca-certificates
-	case $suite in
+	case $system in
 	bookworm)
 		pre=initramfs-tools
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode"
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.17-amd64"
 		# A second kernel for the DKMS test, downloaded now so that a
 		# warm run needs no network.
 		later="$(second_kernel_image) linux-headers-$K612-amd64" ;;
@@ -30,26 +35,31 @@ base_dir() {
 		pre=dracut
 		# node_exporter reads the package's metrics (bookworm tests the
 		# system without it).
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode prometheus-node-exporter"
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 prometheus-node-exporter"
 		later="" ;;
-	*) die "unknown suite $suite" ;;
+	trixie-itools)
+		# Debian 13's default initramfs generator.
+		pre=initramfs-tools
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64"
+		later="" ;;
+	*) die "unknown system $system" ;;
 	esac
-	key=$(printf '%s\n' "$BASE_RECIPE" "$suite" "$inc" "$pre" "$extra" "$later" "$main" |
+	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" |
 		sha256sum | cut -c1-12)
-	dir=$CACHE/distro/$suite-$key
+	dir=$CACHE/distro/$system-$key
 	if [ -e "$dir/.ready" ]; then
 		echo "$dir"
 		return 0
 	fi
 	t0=$SECONDS
-	tmp=$CACHE/distro/.tmp-$suite
+	tmp=$CACHE/distro/.tmp-$system
 	umount_all "$tmp" 2>/dev/null || true
 	rm -rf "$tmp" "$dir"
 	mkdir -p "$tmp"
-	log "debootstrap $suite (minbase; a few minutes, once)"
+	log "debootstrap $suite for $system (minbase; a few minutes, once)"
 	debootstrap --variant=minbase --include="$inc" --components=main,non-free-firmware \
-		"$suite" "$tmp" "$main" >"$CACHE/distro/debootstrap-$suite.log" 2>&1 ||
-		{ tail -n 20 "$CACHE/distro/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
+		"$suite" "$tmp" "$main" >"$CACHE/distro/debootstrap-$system.log" 2>&1 ||
+		{ tail -n 20 "$CACHE/distro/debootstrap-$system.log" >&2; die "debootstrap $suite failed"; }
 	{
 		echo "deb $main $suite main non-free-firmware"
 		echo "deb $sec $suite-security main non-free-firmware"
@@ -68,11 +78,11 @@ base_dir() {
 		die "$suite: cannot download $later"
 	in_root "$tmp" passwd -d root >/dev/null
 	echo "/dev/vda / ext4 defaults 0 1" > "$tmp/etc/fstab"
-	echo "mcx-$suite" > "$tmp/etc/hostname"
+	echo "mcx-$system" > "$tmp/etc/hostname"
 	umount_all "$tmp"
 	touch "$tmp/.ready"
 	mv "$tmp" "$dir"
-	log "$suite base ready in $((SECONDS - t0)) s: $dir"
+	log "$system base ready in $((SECONDS - t0)) s: $dir"
 	echo "$dir"
 }
 
@@ -85,8 +95,10 @@ mount_all() {
 }
 umount_all() {
 	local m
+	# A process of the chroot that is just ending can keep one busy for a
+	# moment: detached then, never copied into a disk image.
 	for m in dev/pts dev sys proc; do
-		mountpoint -q "$1/$m" && umount "$1/$m"
+		mountpoint -q "$1/$m" && { umount "$1/$m" 2>/dev/null || { sleep 2; umount -l "$1/$m"; }; }
 	done
 	return 0
 }

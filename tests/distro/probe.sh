@@ -35,7 +35,22 @@ if [ -d /sys/module/microcode_xen ]; then say "module loaded"; else say "module 
 say "unit $(systemctl is-active microcode-xen.service) condition=$(systemctl show -p ConditionResult --value microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
 say "failed-units $(systemctl list-units --failed --plain --no-legend | grep -c .)"
 systemctl list-units --failed --plain --no-legend | sed 's/^/MCXPROBE failed: /' > /dev/console
-if [ -e /etc/mcx-probe-scan ]; then
+say "metrics-unit condition=$(systemctl show -p ConditionResult --value microcode-xen-metrics.service) result=$(systemctl show -p Result --value microcode-xen-metrics.service)"
+if [ -e /etc/mcx-probe-off ]; then
+	# microcode-xen.service disabled, no module in the initramfs: nothing
+	# may have loaded it.  Then the second chance: the module loaded
+	# (as an initramfs would) while no vendor file was there, so nothing
+	# was sent; the boot service sends the root file system's file.
+	say "off unit $(systemctl is-active microcode-xen.service) started=$(systemctl show -p ExecMainStartTimestampMonotonic --value microcode-xen.service)"
+	mkdir -p /run/mcx-hidden
+	mv /lib/firmware/intel-ucode /lib/firmware/amd-ucode /run/mcx-hidden/
+	modprobe microcode_xen
+	mv /run/mcx-hidden/* /lib/firmware/
+	say "second-chance before $(cat /sys/class/misc/microcode/last_update_time 2>&1)"
+	systemctl start microcode-xen.service
+	say "second-chance after $(cat /sys/class/misc/microcode/last_update_time 2>&1)"
+	journalctl -b -u microcode-xen.service --no-pager -o cat | sed 's/^/MCXPROBE second-chance log: /' > /dev/console
+elif [ -e /etc/mcx-probe-scan ]; then
 	# The boot of the recommended setup: Xen's ucode=scan and
 	# update_on_load=0 from /etc/modprobe.d (README, runbook 4).
 	say "update_on_load $(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1)"
@@ -52,20 +67,41 @@ elif [ -e $MC/reload ]; then
 	# README, runbook 2: every physical CPU's revision.
 	say "runbook2 revisions: $(cat $MC/xen_cpu*/version 2>&1 | sort | uniq -c | sed 's/^ *//' | paste -sd'|')"
 	# The opt-in late load: a microcode package's files changed (the
-	# trigger fires), first with the default (off), then switched on.
-	late() {
-		dpkg-trigger --no-await /lib/firmware/intel-ucode &&
-			dpkg --triggers-only microcode-xen-dkms 2>&1 | grep 'microcode-xen:' | head -n 1
+	# trigger fires), first with the default (off), then switched on: the
+	# other vendor's folder, this vendor's unchanged file, a changed one
+	# (the "older" test copy), the real one back, and in a chroot.
+	late() { # FOLDER
+		dpkg-trigger --no-await "/lib/firmware/$1" &&
+			dpkg --triggers-only microcode-xen-dkms 2>&1 | grep -v '^Processing' | paste -sd'|'
 	}
-	say "late-load off: $(late)"
+	old=$(cd /root/mcx-older && find . -type f | sed 's|^\./||')
+	own=${old%%/*}
+	case $own in intel-ucode) other=amd-ucode ;; *) other=intel-ucode ;; esac
+	say "late-load off: $(late "$own")"
 	sed -i 's/^MICROCODE_XEN_LATE_LOAD=.*/MICROCODE_XEN_LATE_LOAD=yes/' /etc/default/microcode-xen
-	say "late-load on: $(late)"
+	say "late-load other-vendor: $(late "$other")"
+	say "late-load unchanged: $(late "$own")"
+	cp "/lib/firmware/$old" /run/mcx-fw.real
+	cp "/root/mcx-older/$old" "/lib/firmware/$old"
+	say "late-load changed: $(late "$own")"
+	cp /run/mcx-fw.real "/lib/firmware/$old"
+	say "late-load on: $(late "$own")"
+	# A chroot (another root: an overlay of this one) with the host's
+	# /sys, after a change of the file there.
+	mkdir -p /run/ov/u /run/ov/w /run/ov/r
+	if modprobe -q overlay && mount -t overlay ov -o lowerdir=/,upperdir=/run/ov/u,workdir=/run/ov/w /run/ov/r &&
+		mount --bind /proc /run/ov/r/proc && mount --bind /sys /run/ov/r/sys && mount --bind /dev /run/ov/r/dev; then
+		cp "/root/mcx-older/$old" "/run/ov/r/lib/firmware/$old"
+		say "late-load chroot: $(chroot /run/ov/r sh -c "dpkg-trigger --no-await /lib/firmware/$own && dpkg --triggers-only microcode-xen-dkms" 2>&1 | grep -v '^Processing' | paste -sd'|')"
+		umount /run/ov/r/dev /run/ov/r/sys /run/ov/r/proc /run/ov/r
+	else
+		say "late-load chroot: cannot make the overlay"
+	fi
 	sed -i 's/^MICROCODE_XEN_LATE_LOAD=.*/MICROCODE_XEN_LATE_LOAD=no/' /etc/default/microcode-xen
 	# README, runbook 3: roll back.  The "older" file (a test copy of the
 	# vendor file claiming the running revision) replaces the installed
 	# one, as a downgrade of the microcode package would, then the forced
 	# load, word for word as the runbook has it.
-	old=$(cd /root/mcx-older && find . -type f | sed 's|^\./||')
 	[ ! -e "/lib/firmware/$old" ] || cp "/lib/firmware/$old" /run/mcx-fw.saved
 	cp "/root/mcx-older/$old" "/lib/firmware/$old"
 	dmesg -C
