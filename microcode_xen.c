@@ -1361,8 +1361,8 @@ static int __init mcx_init(void)
 		goto put_cpu_root;
 	}
 
-	mcx_pick_fw_file();
 	mcx_log_xen_version();
+	mcx_pick_fw_file();
 
 	/*
 	 * Nothing may fail once /dev/cpu/microcode exists: a file opened in

@@ -103,6 +103,12 @@ take)
 			"$FWFILE: Xen applied the update \(forced\); boot CPU revision $NEW before, $OLD after"
 		xen_cpus "$OLD" "after the rollback"
 		all_cpuinfo "$OLD" "after the rollback"
+		# Xen keeps the newer patch cached: the newer file is "no newer".
+		cp /tmp/fw.orig $FW
+		expect "a plain reload of the newer file after it: Xen answers up to date" \
+			OK mcxio write $RELOAD 1
+		logged "the log says nothing to do (Xen's -EEXIST)" "$up_to_date"
+		xen_cpus "$OLD" "the plain reload moved nothing"
 	else
 		expect "force_reload on Xen $XEN: EOPNOTSUPP" EOPNOTSUPP mcxio write $FORCE 1
 		all_cpuinfo "$NEW" "nothing moved"
