@@ -259,8 +259,8 @@ mutant_rename host-file-renamed "$digest" "no tests/vm/digest.host" \
 # once triple-faulted, is not retried: that is where the driver runs.
 # vm.sh fakes it once per case; the case is retried only if that counts.
 mutant retry-mid-step "$seam" "$end" tests/vm.sh \
-	"	sleep 1$nl	if grep -q '^@@done'" \
-	"	sleep 1$nl	if [ ! -e \"\$out/.mutant\" ] && grep -q '^@@step ' \"\$serial\"; then touch \"\$out/.mutant\"; echo '(XEN) d0v0 Triple fault - invoking HVM shutdown action' >> \"\$serial\"; why=boot; break; fi$nl	if grep -q '^@@done'" \
+	"	sleep 0.5$nl	if grep -q '^@@done'" \
+	"	sleep 0.5$nl	if [ ! -e \"\$out/.mutant\" ] && grep -q '^@@step ' \"\$serial\"; then touch \"\$out/.mutant\"; echo '(XEN) d0v0 Triple fault - invoking HVM shutdown action' >> \"\$serial\"; why=boot; break; fi$nl	if grep -q '^@@done'" \
 	RETRY_TRIPLE_FAULT=y
 # --- Real Xen's success path and the driver's verdicts after it ---
 # The tally compares with Xen's last answer, not the revision right before

@@ -25,7 +25,7 @@ hold() {
 	echo "$1" > $P/fake_delay_ms
 	mcxio write $RELOAD 1 > /tmp/holder 2>&1 &
 	holder=$!
-	while [ "$(calls)" = "$calls0" ]; do usleep 10000; done
+	wait_until "the holder's reload reached the stand-in" '[ "$(calls)" != "$calls0" ]'
 }
 # held DESC: the holder ended with the stand-in's verdict, success
 held() {
@@ -143,7 +143,7 @@ step rmmod-write
 expect "insmod succeeds" OK mcxio insmod $MOD "update_on_load=0 fake_delay_ms=2000"
 mcxio send $DEV /tmp/fw > /tmp/writer 2>&1 &
 writer=$!
-while [ "$(calls)" = 0 ]; do usleep 10000; done
+wait_until "the device write reached the stand-in" '[ "$(calls)" != 0 ]'
 expect "rmmod during a /dev/cpu/microcode write in flight is refused (EAGAIN)" EAGAIN \
 	mcxio rmmod microcode_xen
 wait $writer
@@ -154,7 +154,7 @@ step rmmod-insmod
 mcxio insmod $MOD fake_delay_ms=2000 > /tmp/insmod 2>&1 &
 loader=$!
 # The update at load time is in the stand-in: the module is still loading.
-while [ "$(cat $P/fake_calls 2>/dev/null)" != 1 ]; do usleep 10000; done
+wait_until "insmod's load-time update reached the stand-in" '[ "$(cat $P/fake_calls 2>/dev/null)" = 1 ]'
 check "the module is still loading" grep -q 'microcode_xen.*Loading' /proc/modules
 expect "rmmod while insmod's update is in flight is refused (EBUSY)" EBUSY mcxio rmmod microcode_xen
 expect "a reload meanwhile waits for the load-time update, then gets its verdict" OK \

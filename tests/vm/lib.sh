@@ -117,6 +117,24 @@ check() {
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
+# wait_until DESC COND: polls the shell condition COND (a string, eval'd)
+# every 10 ms until it holds; after WAIT_S seconds (60, 600 on a debug
+# kernel) the check DESC fails instead of the scenario waiting for ever,
+# so that the log names the step rather than the host's "QEMU timed out".
+WAIT_S=60
+[ -z "$DEBUG_KERNEL" ] || WAIT_S=600
+wait_until() {
+	local end
+	end=$(( $(cut -d. -f1 /proc/uptime) + WAIT_S ))
+	while ! eval "$2"; do
+		if [ "$(cut -d. -f1 /proc/uptime)" -ge "$end" ]; then
+			fail "$1: still not so after $WAIT_S s"
+			return 1
+		fi
+		usleep 10000
+	done
+}
+
 # dir_as_was DIR LISTING: DIR exists, is a directory (not a link to one),
 # and holds exactly LISTING ("ls -A DIR" before).  Comparing listings alone
 # cannot tell an empty directory from a deleted one.
