@@ -5,7 +5,7 @@
 # (tests/qemu/ucode-msr.patch), so that real Xen's success path runs.
 #
 #   qemu.sh build   build it once into the cache (about 5 min on 2 cores)
-#   qemu.sh path    print its qemu-system-x86_64 (fails if not built)
+#   qemu.sh path    print its qemu-system-x86_64, built first if need be
 #
 # It is Debian's own qemu source, the version of the host's qemu-system-x86,
 # with the patch on top, x86_64-softmmu only.  The cache folder is named
@@ -36,6 +36,11 @@ qdir() {
 build() {
 	local d v t0=$SECONDS missing=() p main sec apt
 	d=$(qdir)
+	[ -x "$d/qemu-system-x86_64" ] && { log "test QEMU $d is built"; return 0; }
+	# One build at a time: VM cases side by side may each ask for it.
+	mkdir -p "$CACHE/qemu"
+	exec 7> "$CACHE/qemu/.build.lock"
+	flock 7
 	[ -x "$d/qemu-system-x86_64" ] && { log "test QEMU $d is built"; return 0; }
 	v=$(srcver)
 	for p in "${QEMU_DEPS[@]}"; do
@@ -100,7 +105,7 @@ case ${1:-} in
 build) build ;;
 path)
 	d=$(qdir)
-	[ -x "$d/qemu-system-x86_64" ] || die "the test QEMU is not built (tests/qemu.sh build)"
+	[ -x "$d/qemu-system-x86_64" ] || build >&2
 	echo "$d/qemu-system-x86_64" ;;
 *) die "usage: qemu.sh build|path" ;;
 esac
