@@ -203,8 +203,14 @@ static inline bool fake_online(u32 cpu)
 	return cpu < fake_pcpus && !(cpu < BITS_PER_LONG && (fake_offline & BIT(cpu)));
 }
 
+/* How long XENPF_get_cpuinfo takes: a slow module load, for the tests. */
+static uint fake_cpuinfo_delay_ms;
+module_param(fake_cpuinfo_delay_ms, uint, 0444);
+
 static inline int mcx_hv_cpuinfo(u32 cpu, u32 *max_present, u32 *flags)
 {
+	if (fake_cpuinfo_delay_ms)
+		msleep(fake_cpuinfo_delay_ms);
 	if (fake_cpuinfo)
 		return fake_cpuinfo;
 	*max_present = fake_pcpus - 1;

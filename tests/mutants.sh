@@ -289,6 +289,10 @@ mutant no-xen-release "$seam" "the load names the hypervisor's release" microcod
 # Xen's -EBUSY on a revision read passed through as EBUSY.
 mutant revision-busy-as-is "$seam" "reads as EAGAIN" microcode_xen.c \
 	"		return -EAGAIN;$nl	case -ENODATA:" "		return ret;$nl	case -ENODATA:"
+# An update during the module's load walks the list of CPUs while it grows.
+mutant init-race "$seam" "the write's tally saw all 4 CPUs" microcode_xen.c \
+	"	ret = mcx_add_sysfs(cpu_root);$nl" \
+	"	mutex_unlock(&mcx_update_lock);$nl	ret = mcx_add_sysfs(cpu_root);$nl	mutex_lock(&mcx_update_lock);$nl"
 # --- Another driver or the kernel's own loader first (tests/testhelp) ---
 mutant kernel-reload-refused "$homes" "homes-6.1\] insmod succeeds" microcode_xen.c \
 	"		mcx_home = MCX_HOME_DEVICE;$nl		return 0;$nl" "		return -EBUSY;$nl"

@@ -279,6 +279,22 @@ change_of_misc() {
 }
 check "a change event for the misc device follows, once xen_cpuN exist" change_of_misc
 
+step init-race
+# /dev/cpu/microcode exists before the list of physical CPUs is complete
+# (a slow load: each CPU listed in 300 ms), and a loading module's device
+# can be opened: a write in that instant must wait for the whole list, or
+# its tally counts the CPUs listed so far.
+mcxio rmmod microcode_xen > /dev/null
+rm -f /tmp/race.out
+( while [ ! -e $DEV ]; do :; done; mcxio send $DEV $FW > /tmp/race.out 2>&1 ) &
+racer=$!
+expect "a slow insmod (4 CPUs, 300 ms each) with a device write in the middle" OK \
+	mcxio insmod $MOD "update_on_load=0 fake_pcpus=4 fake_rev_step=0 fake_cpuinfo_delay_ms=300"
+wait $racer
+expect "the write during the load succeeded" OK cat /tmp/race.out
+logged "the load's own tally saw all 4 CPUs before the write's update" "all 4 physical CPUs run revision 0x1$"
+logged "the write's tally saw all 4 CPUs, after its update" "all 4 physical CPUs run revision 0x2$"
+
 step mixed-at-load
 expect "insmod on a host whose CPU 1 runs another revision" OK \
 	reinsmod fake_rev_step=0 fake_stuck=2 fake_old_revision=7 update_on_load=0
