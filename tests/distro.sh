@@ -372,7 +372,10 @@ ucode_list() { grep -oE '(intel-ucode|amd-ucode)/[^/]+$' "$1" | sort -u; }
 # MICROCODE_XEN_INITRAMFS's modes in the chroot: what each puts into the
 # initramfs.  The chroot's CPU is the build machine's.
 initramfs_modes() { # SUITE ROOT KVER
-	local suite=$1 root=$2 kver=$3 d=$out/$1 all host m x
+	local suite=$1 root=$2 kver=$3 d=$out/$1 all host m x ours='microcode_xen\.ko'
+	# dracut's kernel-modules-extra carries every module of updates/: there
+	# "added" means the hook that loads it.
+	[ ! -x "$root/usr/bin/lsinitrd" ] || ours='pre-udev/10-microcode-xen\.sh'
 	all=$(cd "$root/lib/firmware" && find intel-ucode amd-ucode -type f ! -name '*.initramfs' 2>/dev/null | sort)
 	host=$(. "$top/packaging/share/functions"; MCX_FW=$root/lib/firmware; for x in $(mcx_host_names); do
 		for m in "$x" "$x.xz" "$x.zst"; do [ ! -f "$MCX_FW/$m" ] || echo "$m"; done; done | sort -u)
@@ -398,15 +401,15 @@ initramfs_modes() { # SUITE ROOT KVER
 	cp "$d/default.saved" "$root/etc/default/microcode-xen"
 	[ "$(sed 's|^/lib/firmware/||' <<<"$x" | sort)" = "$all" ]
 	verdict "$suite: MICROCODE_XEN_INITRAMFS=all: every Intel and AMD file"
-	[ ! -s "$d/ucode-no" ] && ! has "$d/initrd-no.list" 'microcode_xen\.ko'
-	verdict "$suite: MICROCODE_XEN_INITRAMFS=no: neither the module nor a vendor file"
+	[ ! -s "$d/ucode-no" ] && ! has "$d/initrd-no.list" "$ours"
+	verdict "$suite: MICROCODE_XEN_INITRAMFS=no: neither the module (${ours//\\/}) nor a vendor file"
 	# auto where no Xen hypervisor is installed: nothing, and no warning.
 	mkdir -p "$d/xen-saved"
 	mv "$root"/boot/xen-* "$d/xen-saved/"
 	rebuild "$root" "$kver" > "$d/rebuild-noxen.log"
 	list_initrd "$root" "$kver" > "$d/initrd-noxen.list"
 	mv "$d"/xen-saved/* "$root/boot/"
-	! has "$d/initrd-noxen.list" 'microcode_xen\.ko' && [ -z "$(ucode_list "$d/initrd-noxen.list")" ] &&
+	! has "$d/initrd-noxen.list" "$ours" && [ -z "$(ucode_list "$d/initrd-noxen.list")" ] &&
 		! grep -q 'W: microcode-xen' "$d/rebuild-noxen.log"
 	verdict "$suite: MICROCODE_XEN_INITRAMFS=auto without a Xen hypervisor package: nothing added, no warning"
 }
