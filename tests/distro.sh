@@ -216,19 +216,20 @@ check_xen_boot() { # SUITE XEN
 # admin sees.  No MCXPROBE line is anchored: a getty prompt may start the
 # console line it lands on.
 check_runbooks() { # SUITE XEN LOG
-	local suite=$1 xen=$2 log=$3 a b c d
+	local suite=$1 xen=$2 log=$3 a b c d h
+	h=$(first "$log" "microcode_xen: hypervisor: Xen ${xen//./\\.}")
 	a=$(first "$log" 'microcode_xen: vendor file .* \(the physical boot CPU\)')
 	b=$(first "$log" 'microcode_xen: [0-9]+ physical CPUs listed under /sys/devices/system/cpu/microcode')
 	d=$(first "$log" 'microcode_xen: ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen')
 	if [ "$xen" = 4.17 ]; then
 		# No third line at the load; the first read of xen_cpu* says why.
 		c=$(first "$log" 'microcode_xen: this hypervisor cannot report microcode revisions \(Xen 4.18 and later can\)')
-		[ "$a" -lt "$b" ] && [ "$b" -eq $((a + 1)) ] && [ "$d" -eq $((b + 1)) ] && [ "$d" -lt "$c" ] && [ "$c" -lt 999999999 ]
-		verdict "$suite/Xen $xen: runbook 1: the load's three lines in the README's order, then at the first xen_cpu read its note (log lines $a $b $d $c)"
+		[ "$a" -eq $((h + 1)) ] && [ "$b" -eq $((a + 1)) ] && [ "$d" -eq $((b + 1)) ] && [ "$d" -lt "$c" ] && [ "$c" -lt 999999999 ]
+		verdict "$suite/Xen $xen: runbook 1: the load's four lines in the README's order, then at the first xen_cpu read its note (log lines $h $a $b $d $c)"
 	else
 		c=$(first "$log" 'microcode_xen: all [0-9]+ physical CPUs run revision 0x')
-		[ "$a" -lt "$b" ] && [ "$b" -lt "$c" ] && [ "$c" -lt "$d" ] && [ "$d" -lt 999999999 ]
-		verdict "$suite/Xen $xen: runbook 1: the load's four lines, in the README's order (log lines $a $b $c $d)"
+		[ "$h" -lt "$a" ] && [ "$a" -lt "$b" ] && [ "$b" -lt "$c" ] && [ "$c" -lt "$d" ] && [ "$d" -lt 999999999 ]
+		verdict "$suite/Xen $xen: runbook 1: the load's five lines, in the README's order (log lines $h $a $b $c $d)"
 	fi
 	if [ "$xen" = 4.17 ]; then
 		check "$suite/Xen $xen: runbook 2: xen_cpu*/version cannot be read on 4.17 (Operation not supported)" \
