@@ -352,7 +352,8 @@ testhelp_of() {
 }
 if picked homes-6.1; then
 	FAKE=y run_case "homes-6.1" 6.1 none homes --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" \
-		--file "$(testhelp_of 6.1)=/test/mcx_testhelp.ko"
+		--file "$(testhelp_of 6.1)=/test/mcx_testhelp.ko" \
+		--file "$top/packaging/libexec/metrics=/test/metrics"
 fi
 # Debian sid's 7.2 (tests/sid.sh), whose own loader comes up in a PV dom0.
 run_case "intel-7.2-xen4.20" 7.2 4.20 dom0 "${intel[@]}"

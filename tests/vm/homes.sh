@@ -28,6 +28,10 @@ for f in reload force_reload; do
 	check "reload and force_reload are on the misc device, write-only" \
 		test "$(stat -c %a $MISC/reload $MISC/force_reload | sort -u)" = 200
 	check "xen_cpu0 and xen_cpu1 are on the misc device" test -d $MISC/xen_cpu0 -a -d $MISC/xen_cpu1
+	rm -rf /tmp/prom
+	mkdir -p /tmp/prom
+	MCX_PROM_DIR=/tmp/prom sh /test/metrics 2> /dev/null
+	check "the package's metrics find both CPUs there" grep -qx 'microcode_xen_cpus 2' /tmp/prom/microcode_xen.prom
 	expect "the misc device's reload reaches the stand-in" OK mcxio write $MISC/reload 1
 	check "one update reached it" test "$(cat $P/fake_calls)" = 1
 	expect "the misc device's force_reload too" OK mcxio write $MISC/force_reload 1
