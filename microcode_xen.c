@@ -500,19 +500,20 @@ static bool mcx_baseline(struct mcx_ucode_revision *boot)
 {
 	struct mcx_ucode_revision r = { };
 	struct mcx_pcpu *pcpu;
-	bool boot_known = false;
+	bool boot_known = false, listed = false;
 
 	lockdep_assert_held(&mcx_update_lock);
 	list_for_each_entry(pcpu, &mcx_pcpus, node) {
 		pcpu->base_known = !mcx_pcpu_refresh(pcpu, &r);
 		pcpu->base = r.revision;
-		if (pcpu->cpu == 0 && pcpu->base_known) {
+		if (pcpu->cpu == 0) {
+			listed = true;
+			boot_known = pcpu->base_known;
 			*boot = r;
-			boot_known = true;
 		}
 	}
-	/* No list (sysfs failed), or CPU 0 not in it. */
-	return boot_known || !mcx_hv_ucode_revision(0, boot);
+	/* No list (sysfs failed), or CPU 0 not in it: ask for it alone. */
+	return listed ? boot_known : !mcx_hv_ucode_revision(0, boot);
 }
 
 /*
