@@ -290,7 +290,7 @@ mutant no-xen-release "$seam" "the load names the hypervisor's release" microcod
 mutant revision-busy-as-is "$seam" "reads as EAGAIN" microcode_xen.c \
 	"		return -EAGAIN;$nl	case -ENODATA:" "		return ret;$nl	case -ENODATA:"
 # An update during the module's load walks the list of CPUs while it grows.
-mutant init-race "$seam" "the write's tally saw all 4 CPUs" microcode_xen.c \
+mutant init-race "$seam" "tally saw all 4 CPUs" microcode_xen.c \
 	"	ret = mcx_add_sysfs(cpu_root);$nl" \
 	"	mutex_unlock(&mcx_update_lock);$nl	ret = mcx_add_sysfs(cpu_root);$nl	mutex_lock(&mcx_update_lock);$nl"
 # --- Another driver or the kernel's own loader first (tests/testhelp) ---
