@@ -51,6 +51,16 @@ site() {
 			sub(/\+.*/, "", $1); print $1 ($2 ~ /^\[/ ? $2 : ""); exit }'
 }
 
+# scan_bugs WHERE: a sanitizer, lockdep or warning report in dom0's log
+# since the last dmesg -c counts against the loop (dirty), the first shown.
+scan_bugs() {
+	dmesg | grep -Eq "$bugs" || return 0
+	dirty=$((dirty + 1))
+	[ $dirty -eq 1 ] || return 0
+	echo "# $1:"
+	dmesg | grep -E -B5 -A30 "$bugs" | head -n 60 | sed 's/^/#   /'
+}
+
 # inject NAME WANT AFTER FAILNTH-ARGS...: the loop.  WANT: the normal
 # answers (words); AFTER: a function that makes the next normal call and
 # returns non-zero when it does not work.
@@ -79,20 +89,19 @@ inject() {
 		case $answers in *" $ans "*) ;; *) answers="$answers$ans " ;; esac
 		s=$(site)
 		[ -z "$s" ] || case $sites in *" $s "*) ;; *) sites="$sites$s " ;; esac
-		if dmesg | grep -Eq "$bugs"; then
-			dirty=$((dirty + 1))
-			if [ $dirty -eq 1 ]; then
-				echo "# point $i of $name ($ans):"
-				dmesg | grep -E -B5 -A30 "$bugs" | head -n 60 | sed 's/^/#   /'
-			fi
-		fi
 		[ $((i % 25)) -ne 0 ] || echo "# $name: $i points so far"
 		if ! $after "$ans"; then
 			broke=$((broke + 1))
 			[ $broke -gt 1 ] || echo "# point $i of $name ($ans): the next normal call failed"
 		fi
+		# The injected call's reports and the next normal call's, before
+		# the next dmesg -c: 6.1's KASAN reports once per boot, so one
+		# report wiped unseen would silence it for the rest of the run.
+		scan_bugs "point $i of $name ($ans)"
 		i=$((i + 1))
 	done
+	# The last call (the one that completed, or failnth's odd answer).
+	scan_bugs "the last call of $name ($out)"
 	echo "# figure: fail-nth $name: $points injection points; answers:$answers; sites:$sites"
 	check "$name: $points injection points, each failed once, until the call completed (${ans:-none})" \
 		test "$verdict" = clean -a "$points" -gt 0
