@@ -44,5 +44,7 @@ install() {
 			inst_simple "$f"
 		fi
 	done
+	# For the hook: the kernel command line's modprobe.blacklist=.
+	inst_simple /usr/share/microcode-xen/functions
 	inst_hook pre-udev 10 "$moddir/microcode-xen.sh"
 }
