@@ -150,9 +150,9 @@ make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	took "$1 disk image" "$t"
 }
 
-boot() { # SUITE XEN|none [NAME XEN-ARGS]: boot the disk; serial log in $out/SUITE/boot-NAME.log
+boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log in $out/SUITE/boot-NAME.log
 	local suite=$1 xen=$2 t=$SECONDS kver root=$out/$1/root rc=0
-	local name=${3:-$2} extra=${4:-}
+	local name=${3:-$2} extra=${4:-} dom0=${5:+ $5}
 	local log=$out/$suite/boot-$name.log qemu
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
 	cp "$root/boot/vmlinuz-$kver" "$root/boot/initrd.img-$kver" "$out/$suite/"
@@ -168,13 +168,13 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS]: boot the disk; serial log in $out/SUI
 	      -monitor none -serial "file:$log" -drive "file=$out/$suite/disk.img,format=raw,if=virtio")
 	if [ "$xen" = none ]; then
 		qemu+=(-cpu "$cpu" -kernel "$out/$suite/vmlinuz-$kver" -initrd "$out/$suite/initrd.img-$kver"
-		       -append "root=/dev/vda rw console=ttyS0 panic=-1 nosoftlockup")
+		       -append "root=/dev/vda rw console=ttyS0 panic=-1 nosoftlockup$dom0")
 	else
 		[ -e "$CACHE/xen-$xen/xen" ] ||
 			zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
 		qemu+=(-cpu "$cpu" -kernel "$CACHE/xen-$xen/xen"
 		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_cpu_args $extra"
-		       -initrd "$out/$suite/vmlinuz-$kver root=/dev/vda rw console=hvc0 earlyprintk=xen panic=-1 nosoftlockup,$out/$suite/initrd.img-$kver")
+		       -initrd "$out/$suite/vmlinuz-$kver root=/dev/vda rw console=hvc0 earlyprintk=xen panic=-1 nosoftlockup$dom0,$out/$suite/initrd.img-$kver")
 	fi
 	log "$suite: booting $kver $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen") (a few minutes under TCG)"
 	rm -f "$log"
@@ -271,10 +271,147 @@ check_runbooks() { # SUITE XEN LOG
 		has "$log" "\\(XEN\\) .*CPU0 updated from revision $running to $running"
 }
 
-# prom LOG STAGE METRIC: the value node_exporter served for METRIC (name and
-# labels as printed) at STAGE of the probe.
+# prom LOG STAGE METRIC [TAG]: the value node_exporter served for METRIC
+# (name and labels as printed) at STAGE of the probe; TAG promfile: what the
+# metrics program wrote where node_exporter is not installed.
 # node_exporter prints numbers as floats (1.6777317e+07): as integers here.
-prom() { grep -F "MCXPROBE prom $2 $3 " "$1" | awk '{printf "%.0f\n", $NF; exit}'; }
+prom() { grep -F "MCXPROBE ${4:-prom} $2 $3 " "$1" | awk '{printf "%.0f\n", $NF; exit}'; }
+
+# promtool, from Debian's trixie package, fetched once into the cache: it
+# evaluates the package's example alerting rules.
+promtool_bin() {
+	local d=$CACHE/promtool
+	if [ ! -x "$d/usr/bin/promtool" ]; then
+		rm -rf "$d" "$d.tmp"
+		mkdir -p "$d.tmp"
+		if ! (cd "$d.tmp" && papt-get download -qq promtool/trixie) >/dev/null 2>&1 ||
+			! dpkg-deb -x "$d.tmp"/promtool_*.deb "$d"; then
+			rm -rf "$d" "$d.tmp"
+			return 1
+		fi
+		rm -rf "$d.tmp"
+	fi
+	echo "$d/usr/bin/promtool"
+}
+
+# prom_series PROMFILE INSTANCE: the metrics of a textfile as promtool's
+# input series, each held for 20 minutes.
+prom_series() {
+	local m v
+	grep -v '^#' "$1" | grep . | while read -r m v; do
+		case $m in
+		*'}') m="${m%\}},instance=\"$2\"}" ;;
+		*) m="$m{instance=\"$2\"}" ;;
+		esac
+		printf "      - series: '%s'\n        values: '%s+0x20'\n" "$m" "$(printf '%.0f' "$v")"
+	done
+}
+
+# rules_test PROMFILE INSTANCE ERRNO MIXED: promtool evaluates the package's
+# example alerting rules ($rules) on the metrics in PROMFILE: true if
+# MicrocodeUpdateFailed fires, saying ERRNO, exactly when ERRNO is not empty
+# and MicrocodeMixed exactly when MIXED is 1.
+rules_test() {
+	local f=$1.test.yml
+	{
+		printf 'rule_files: [%s]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n' "$rules"
+		prom_series "$1" "$2"
+		printf '    alert_rule_test:\n      - eval_time: 15m\n        alertname: MicrocodeUpdateFailed\n        exp_alerts:'
+		if [ -n "$3" ]; then
+			printf '\n          - exp_labels: {instance: "%s"}\n            exp_annotations:\n              summary: "%s: Xen refused the last microcode update (errno %s): see dmesg"\n' "$2" "$2" "$3"
+		else
+			printf ' []\n'
+		fi
+		printf '      - eval_time: 15m\n        alertname: MicrocodeMixed\n        exp_alerts:'
+		if [ "$4" = 1 ]; then
+			printf '\n          - exp_labels: {instance: "%s"}\n            exp_annotations:\n              summary: "%s: physical CPUs run different microcode; reboot"\n' "$2" "$2"
+		else
+			printf ' []\n'
+		fi
+	} > "$f"
+	[ -n "${promtool:-}" ] && "$promtool" test rules "$f" > "$f.out" 2>&1
+}
+
+# The example alerting rules on the metrics the package's program writes for
+# Xen releases the boots do not have (a made-up sysfs of two CPUs, as each
+# release shows it): the alert is right on each.  Each line: the release
+# (- for none in /sys/hypervisor), the last update's errno (- for none since
+# the load), the two CPUs' revisions (- for a Xen that cannot tell), the
+# errno MicrocodeUpdateFailed must say (- for none) and whether
+# MicrocodeMixed fires.
+alert_rules() {
+	local d=$out/alerts m rel e revs xf xm c i r rv what
+	rm -rf "$d"
+	mkdir -p "$d"
+	dpkg-deb -x "$deb" "$d/pkg"
+	m=$d/pkg/usr/libexec/microcode-xen/metrics
+	rules=$d/pkg/usr/share/doc/microcode-xen-dkms/examples/microcode-xen-alerts.yml
+	if ! promtool=$(promtool_bin); then
+		promtool=''
+		bad "promtool (Debian's trixie package) is fetched into the cache"
+		return 1
+	fi
+	if "$promtool" check rules "$rules" > "$d/check-rules.out" 2>&1; then
+		ok "the package ships its example alerting rules, valid for promtool check rules"
+	else
+		bad "the package ships its example alerting rules, valid for promtool check rules"
+		sed 's/^/#   /' "$d/check-rules.out"
+	fi
+	i=0
+	while read -r rel e revs xf xm; do
+		i=$((i + 1))
+		c=$d/$i
+		mkdir -p "$c/prom" "$c/misc" "$c/mod" "$c/mc/xen_cpu0" "$c/mc/xen_cpu1"
+		if [ "$rel" != - ]; then
+			mkdir -p "$c/hyp/version"
+			echo xen > "$c/hyp/type"
+			echo "${rel%%.*}" > "$c/hyp/version/major"
+			r=${rel#*.}
+			echo "${r%%.*}" > "$c/hyp/version/minor"
+			echo ".${r#*.}" > "$c/hyp/version/extra"
+		fi
+		echo 0x50654 | tee "$c/mc/xen_cpu0/signature" > "$c/mc/xen_cpu1/signature"
+		if [ "$revs" != - ]; then
+			echo "${revs%/*}" > "$c/mc/xen_cpu0/version"
+			echo "${revs#*/}" > "$c/mc/xen_cpu1/version"
+		fi
+		if [ "$e" = - ]; then
+			echo 0 > "$c/misc/last_update_time"
+			echo 0 > "$c/misc/last_update_result"
+		else
+			echo 1796000000 > "$c/misc/last_update_time"
+			echo "-$e" > "$c/misc/last_update_result"
+		fi
+		MCX_PROM_DIR=$c/prom MCX_SYSFS=$c/mc MCX_MISC=$c/misc MCX_MODULE=$c/mod MCX_HYPERVISOR=$c/hyp \
+			sh "$m" 2>/dev/null
+		rv=${xf/#-/}
+		# (No command substitution in verdict's words: it would set $?.)
+		what="alert rules, Xen ${rel/#-/unknown}, errno ${e/#-/none}, revisions $revs: MicrocodeUpdateFailed"
+		if [ -n "$rv" ]; then what+=" fires ($rv)"; else what+=" silent"; fi
+		if [ "$xm" = 1 ]; then what+=", MicrocodeMixed fires"; else what+=", MicrocodeMixed silent"; fi
+		rules_test "$c/prom/microcode_xen.prom" mcx-made-up "$rv" "$xm"
+		verdict "$what"
+		[ -z "$rv" ] || [ -s "$c/prom/microcode_xen.prom" ] || echo "#   no metrics written"
+		grep -E 'FAILED|expected|got' "$c/prom/microcode_xen.prom.test.yml.out" 2>/dev/null | head -n 4 | sed 's/^/#   /'
+	done <<-'EOF'
+	4.17.7 16 - - 0
+	4.17.7 5 - 5 0
+	4.17.7 95 - 95 0
+	4.17.7 0 - - 0
+	4.17.5 16 - 16 0
+	4.17.4 74 - - 0
+	4.18.6 16 0x2007006/0x2007006 - 0
+	4.19.3 16 0x2007006/0x2007006 16 0
+	4.20.2 16 0x2007006/0x2007006 - 0
+	4.20.5-pre 16 0x2007006/0x2007006 16 0
+	4.20.5-pre 5 0x2007006/0x2007009 5 1
+	4.20.5-pre 131 0x2007006/0x2007009 131 1
+	4.20.5-pre - 0x2007006/0x2007006 - 0
+	4.21.0 16 0x2007006/0x2007006 - 0
+	4.21.1 16 0x2007006/0x2007006 16 0
+	- 16 - - 0
+	EOF
+}
 
 # The package's metrics as the real node_exporter serves them, against
 # xen_cpuN as dom0 reads it, at the boot, after the reload and after the
@@ -284,6 +421,7 @@ check_metrics() { # SUITE XEN LOG
 	if has "$log" 'MCXPROBE prom boot no-node-exporter'; then
 		check "$suite/Xen $xen: without node_exporter the metrics program says so in the journal" \
 			has "$log" 'MCXPROBE metrics-log: (microcode-xen-metrics: )?no /var/lib/prometheus/node-exporter \(prometheus-node-exporter is not installed\): no metrics written'
+		check_xen_metrics "$suite" "$xen" "$log" promfile
 		return 0
 	fi
 	for st in boot reload force; do
@@ -317,6 +455,44 @@ check_metrics() { # SUITE XEN LOG
 	verdict "$suite/Xen $xen: after the forced update: its time ($t2), errno 0, success 1"
 	check "$suite/Xen $xen: the metrics program logged nothing at boot (it had a folder and the module)" \
 		bash -c "! grep -q 'MCXPROBE metrics-log: ' '$log'"
+	check_xen_metrics "$suite" "$xen" "$log" prom
+}
+
+# Which Xen the host runs and what it can do, in the metrics, and the
+# example alerts on them: at the boot, after the reload and after the forced
+# load, MicrocodeUpdateFailed fires for Xen's apply failure except where
+# this Xen gives the same answer for "up to date" (4.17.7: EBUSY), and
+# MicrocodeMixed stays silent (every CPU on one revision).  TAG: prom
+# (node_exporter) or promfile (the program's file, without node_exporter).
+check_xen_metrics() { # SUITE XEN LOG TAG
+	local suite=$1 xen=$2 log=$3 tag=$4 drv rel caps known ncpu st e amb xf what
+	drv=$(sed -n 's/.*microcode_xen: hypervisor: Xen \([^ ]*\).*/\1/p' "$log" | head -n 1)
+	rel=$(grep -oE "MCXPROBE $tag boot microcode_xen_xen_info\{release=\"[^\"]*\"\} 1" "$log" | sed 's/.*release="\([^"]*\)".*/\1/' | head -n 1)
+	[ -n "$drv" ] && [ "$rel" = "$drv" ]
+	verdict "$suite/Xen $xen: the metrics name the Xen release the driver logged: microcode_xen_xen_info{release=\"$rel\"} (driver: $drv)"
+	ncpu=$(grep -c "MCXPROBE sysfs boot xen_cpu" "$log")
+	case $xen in
+	4.17) caps=0/0 known=0 ;;
+	*) caps=1/1 known=$ncpu ;;
+	esac
+	check "$suite/Xen $xen: the metrics say what this Xen can do: reports revisions/can force $caps" \
+		[ "$(prom "$log" boot microcode_xen_xen_reports_revisions $tag)/$(prom "$log" boot microcode_xen_xen_can_force $tag)" = "$caps" ]
+	[ "$ncpu" -ge 2 ] && [ "$(prom "$log" boot microcode_xen_cpus $tag)/$(prom "$log" boot microcode_xen_cpus_revision_known $tag)" = "$ncpu/$known" ]
+	verdict "$suite/Xen $xen: $ncpu physical CPUs listed, the revision of $known known"
+	for st in boot reload force; do
+		e=$(prom "$log" $st microcode_xen_last_update_errno $tag)
+		# Xen 4.17.7 answers EBUSY for "up to date" too (nothing cached);
+		# 4.20.4 (4.20.5-pre) has no such answer.
+		amb=0 xf=''
+		[ "$xen/$e" != 4.17/16 ] || amb=1
+		[ "${e:-0}" = 0 ] || [ $amb = 1 ] || xf=$e
+		what="$suite/Xen $xen: errno ${e:-none} ($st): microcode_xen_last_update_ambiguous $amb; promtool: MicrocodeUpdateFailed"
+		if [ -n "$xf" ]; then what+=" fires"; else what+=" silent"; fi
+		grep -oE "MCXPROBE $tag $st microcode_xen_.*" "$log" | sed "s/^MCXPROBE $tag $st //" > "$out/$suite/metrics-$st.prom"
+		[ -n "$e" ] && [ "$(prom "$log" $st microcode_xen_last_update_ambiguous $tag)" = $amb ] &&
+			rules_test "$out/$suite/metrics-$st.prom" "mcx-$suite" "$xf" 0
+		verdict "$what, MicrocodeMixed silent"
+	done
 }
 
 check_bare_boot() { # SUITE
@@ -333,26 +509,22 @@ check_bare_boot() { # SUITE
 	grep 'MCXPROBE \(journal\|failed\):' "$log" | sed 's/^/#   /'
 }
 
-# The recommended setup of the README ("With ucode=scan and the distro
-# hooks", runbook 4): Xen's ucode=scan loads the early microcode archive at
-# the front of the initramfs before dom0 starts, and update_on_load=0 in
-# /etc/modprobe.d, carried into the initramfs, keeps the module from sending
-# it again; reload and the metrics are there all the same.
+# The recommended setup of the README (Setups, 1): Xen's ucode=scan loads
+# the early microcode archive at the front of the initramfs before dom0
+# starts; microcode_xen.update_on_load=0 on dom0's command line (the boot
+# loader's escape hatch, README runbook 4), which modprobe applies to the
+# initramfs's load, keeps the module from sending it again; reload and the
+# metrics are there all the same.  (Runbook 4's modprobe.d form: its file
+# in the initramfs, chroot_checks.)
 scan_boot() { # SUITE XEN KVER
 	local suite=$1 xen=$2 kver=$3 root=$out/$1/root log=$out/$1/boot-scan.log revs dom0 n
-	echo 'options microcode_xen update_on_load=0' > "$root/etc/modprobe.d/microcode-xen.conf"
 	touch "$root/etc/mcx-probe-scan"
-	if [ -x "$root/usr/bin/lsinitrd" ]; then
-		in_root "$root" dracut -q -f "/boot/initrd.img-$kver" "$kver"
-	else
-		in_root "$root" update-initramfs -u -k "$kver" >/dev/null 2>&1
-	fi
 	list_initrd "$root" "$kver" > "$out/$suite/initrd-scan.list"
 	check "$suite: the early microcode archive is at the front of the initramfs (what ucode=scan reads)" \
 		has "$out/$suite/initrd-scan.list" 'kernel/x86/microcode/(AuthenticAMD|GenuineIntel)\.bin$'
 	make_disk "$suite" "$root" || return 1
-	rm "$root/etc/modprobe.d/microcode-xen.conf" "$root/etc/mcx-probe-scan"
-	boot "$suite" "$xen" scan ucode=scan || return 1
+	rm "$root/etc/mcx-probe-scan"
+	boot "$suite" "$xen" scan ucode=scan microcode_xen.update_on_load=0 || return 1
 	revs=$(python3 "$here/distro/ucode_revs.py" "$root/lib/firmware/$fw"* | paste -sd'|')
 	# Debian's Xen 4.17 and 4.20 mark the start of dom0's build so.
 	dom0=$(first "$log" '\*\*\* Building a PV Dom0 \*\*\*')
@@ -361,7 +533,7 @@ scan_boot() { # SUITE XEN KVER
 	n=$(head -n "$dom0" "$log" | grep -cE "(update rev 0x[0-9a-f]+ to 0x0*($revs) |updated from revision .* to 0x0*($revs))")
 	[ "$dom0" -gt 0 ] && [ "$n" -ge 1 ]
 	verdict "$suite/Xen $xen ucode=scan: Xen tried a revision of $fw from the early archive before dom0 started ($n lines)"
-	check "$suite/Xen $xen ucode=scan: update_on_load=0 reached the module in the initramfs" \
+	check "$suite/Xen $xen ucode=scan: microcode_xen.update_on_load=0 on dom0's command line reached the module loaded in the initramfs" \
 		has "$log" 'MCXPROBE update_on_load N$'
 	[ "$dom0" -gt 0 ] && [ "$(tail -n +"$dom0" "$log" | grep -cE "update rev 0x[0-9a-f]+ to 0x0*($revs) ")" -eq 0 ]
 	verdict "$suite/Xen $xen ucode=scan: so dom0 sent nothing: no attempt after dom0 started"
@@ -411,8 +583,9 @@ initramfs_modes() { # SUITE ROOT KVER
 		ucode_list "$d/initrd-$m.list" > "$d/ucode-$m"
 	done
 	cp "$d/default.saved" "$root/etc/default/microcode-xen"
+	x=$(echo $host) # on one line
 	[ -n "$host" ] && [ "$(cat "$d/ucode-host")" = "$host" ] && has "$d/initrd-host.list" 'microcode_xen\.ko'
-	verdict "$suite: MICROCODE_XEN_INITRAMFS=host: the module and only this CPU's file ($(echo $host))"
+	verdict "$suite: MICROCODE_XEN_INITRAMFS=host: the module and only this CPU's file ($x)"
 	# all: the files auto put in above; what the hooks are given (no
 	# rebuild of its own: an initramfs build takes a minute).
 	sed -i "s/^MICROCODE_XEN_INITRAMFS=.*/MICROCODE_XEN_INITRAMFS=all/" "$root/etc/default/microcode-xen"
@@ -489,6 +662,43 @@ off_boot() { # SUITE XEN KVER
 	has "$log" 'MCXPROBE second-chance after [1-9][0-9]*$' && [ "$n" -ge 1 ]
 	verdict "$suite/Xen $xen: second chance: Xen tried $fw, the module's last update time is set ($n attempts)"
 	grep 'MCXPROBE \(off\|second-chance\|metrics-unit\)' "$log" | sed 's/^/#   /'
+}
+
+# The boot loader's escape hatch (README, runbook 4):
+# modprobe.blacklist=microcode_xen on dom0's command line, with every load
+# path on (the module and the files in the initramfs, the boot service):
+# none loads the module, each says why in one journal line; modprobe by hand
+# loads it all the same, and takes microcode_xen.update_on_load=0 from the
+# same command line: nothing reaches Xen in the whole boot.
+blacklist_boot() { # SUITE XEN
+	local suite=$1 xen=$2 root=$out/$1/root log=$out/$1/boot-blacklist.log revs
+	touch "$root/etc/mcx-probe-blacklist"
+	make_disk "$suite" "$root" || return 1
+	rm "$root/etc/mcx-probe-blacklist"
+	boot "$suite" "$xen" blacklist "" "modprobe.blacklist=microcode_xen microcode_xen.update_on_load=0" || return 1
+	check "$suite/Xen $xen blacklist: dom0 booted with it on its command line" \
+		has "$log" 'MCXPROBE blacklist cmdline .* modprobe\.blacklist=microcode_xen '
+	check "$suite/Xen $xen blacklist: nothing loaded microcode_xen at boot (initramfs, boot service, udev)" \
+		has "$log" 'MCXPROBE module absent'
+	check "$suite/Xen $xen blacklist: microcode-xen.service ran and succeeded" \
+		has "$log" 'MCXPROBE blacklist unit active result=success'
+	# journalctl -b | grep 'microcode_xen not loaded', as the README has it.
+	check "$suite/Xen $xen blacklist: the initramfs says why in the journal" \
+		has "$log" 'MCXPROBE blacklist log: .* (microcode-xen: )?modprobe\.blacklist=microcode_xen on the kernel command line: microcode_xen not loaded \(initramfs\)$'
+	check "$suite/Xen $xen blacklist: the boot service says why in the journal" \
+		has "$log" 'MCXPROBE blacklist log: .* microcode-xen\[[0-9]+\]: microcode-xen: modprobe\.blacklist=microcode_xen on the kernel command line: microcode_xen not loaded$'
+	check "$suite/Xen $xen blacklist: one line each" \
+		[ "$(grep -c 'MCXPROBE blacklist log: ' "$log")" -eq 2 ]
+	check "$suite/Xen $xen blacklist: the unit logged that line only" \
+		[ "$(grep -c 'MCXPROBE blacklist unit-log: ' "$log")" -eq 1 ]
+	check "$suite/Xen $xen blacklist: modprobe by hand loads it, update_on_load=0 from the command line, nothing sent" \
+		has "$log" 'MCXPROBE blacklist by-hand loaded update_on_load=N last_update_time=0$'
+	revs=$(python3 "$here/distro/ucode_revs.py" "$root/lib/firmware/$fw"* | paste -sd'|')
+	check "$suite/Xen $xen blacklist: Xen was sent nothing in the whole boot" \
+		bash -c "! grep -qE 'update rev 0x[0-9a-f]+ to 0x0*($revs) ' '$log'"
+	check "$suite/Xen $xen blacklist: no error from our units, modprobe or DKMS in the journal" \
+		has "$log" "MCXPROBE journal-errors 0"
+	grep 'MCXPROBE \(blacklist\|journal\|failed\)' "$log" | sed 's/^/#   /'
 }
 
 # The package's removal never fails because its initramfs rebuild does, nor
@@ -634,6 +844,8 @@ suite_test() { # SYSTEM XEN
 	list_initrd "$root" "$kver" > "$out/$suite/initrd.list"
 	check "$suite: the initramfs of $kver holds microcode_xen.ko" has "$out/$suite/initrd.list" 'microcode_xen\.ko'
 	check "$suite: the initramfs of $kver holds $fw" has "$out/$suite/initrd.list" "firmware/$fw\$"
+	check "$suite: the initramfs holds the functions its script reads the kernel command line with" \
+		has "$out/$suite/initrd.list" '^(\./)?usr/share/microcode-xen/functions$'
 	check "$suite: the initramfs holds no *.initramfs vendor file" \
 		bash -c "! grep -q 'ucode/.*\.initramfs\$' '$out/$suite/initrd.list'"
 	if [ -n "${DISTRO_NO_BOOT:-}" ]; then
@@ -644,7 +856,14 @@ suite_test() { # SYSTEM XEN
 		# The initramfs-tools system of trixie: the Xen boots only.
 		[ "$suite" = trixie-itools ] || { boot "$suite" none && check_bare_boot "$suite"; }
 		[ "$suite" != trixie ] || scan_boot "$suite" "$xen" "$kver"
-		off_boot "$suite" "$xen" "$kver"
+		# The switch that stops the load is proven on bookworm
+		# (initramfs-tools) and trixie (dracut); Debian 13's default
+		# generator boots the boot loader's escape hatch instead.
+		if [ "$suite" = trixie-itools ]; then
+			blacklist_boot "$suite" "$xen"
+		else
+			off_boot "$suite" "$xen" "$kver"
+		fi
 	fi
 	t=$SECONDS
 	# trixie-itools has the same hook as bookworm.
@@ -680,6 +899,8 @@ main() {
 		[ -e "$CACHE/xen-$s/xen" ] || zcat "$CACHE/xen-$s/boot/xen-$s-amd64.gz" > "$CACHE/xen-$s/xen"
 	done
 	if build_deb; then
+		# Sets $promtool and $rules for the systems' checks.
+		alert_rules
 		for s in "${suites[@]}"; do
 			rm -f "$out/$s.count" "$out/$s.out"
 			while [ "$(jobs -rp | grep -c .)" -ge 2 ]; do wait -n; done

@@ -10,9 +10,17 @@ MC=/sys/devices/system/cpu/microcode
 # them (after udev ran the metrics program for every event so far), and each
 # physical CPU's revision beside them, as "MCXPROBE prom|sysfs STAGE ..."
 # lines for the host to compare.
+# Without node_exporter (bookworm, trixie-itools) the package's metrics
+# program, run by hand into a folder of its own: "MCXPROBE promfile STAGE".
 metrics() {
 	if [ ! -x /usr/bin/prometheus-node-exporter ]; then
 		say "prom $1 no-node-exporter"
+		mkdir -p /run/mcx-prom
+		MCX_PROM_DIR=/run/mcx-prom /usr/libexec/microcode-xen/metrics
+		grep '^microcode_xen_' /run/mcx-prom/microcode_xen.prom | sed "s/^/MCXPROBE promfile $1 /" > /dev/console
+		for c in "$MC"/xen_cpu*; do
+			say "sysfs $1 ${c##*/} $(cat "$c/version" 2>/dev/null || echo none) $(cat "$c/signature")"
+		done
 		return 0
 	fi
 	udevadm settle --timeout=60
@@ -50,9 +58,22 @@ if [ -e /etc/mcx-probe-off ]; then
 	systemctl start microcode-xen.service
 	say "second-chance after $(cat /sys/class/misc/microcode/last_update_time 2>&1)"
 	journalctl -b -u microcode-xen.service --no-pager -o cat | sed 's/^/MCXPROBE second-chance log: /' > /dev/console
+elif [ -e /etc/mcx-probe-blacklist ]; then
+	# modprobe.blacklist=microcode_xen and microcode_xen.update_on_load=0
+	# on dom0's command line, the boot service enabled and the module in the
+	# initramfs: nothing may have loaded it; each loader says why once.
+	say "blacklist unit $(systemctl is-active microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
+	say "blacklist cmdline $(cat /proc/cmdline)"
+	# As the README has it: the initramfs's line and the boot service's.
+	journalctl -b --no-pager | grep 'microcode_xen not loaded' | sed 's/^/MCXPROBE blacklist log: /' > /dev/console
+	journalctl -b -u microcode-xen.service --no-pager -o cat | sed 's/^/MCXPROBE blacklist unit-log: /' > /dev/console
+	# The README: modprobe by hand still loads it, and takes
+	# update_on_load=0 from the command line.
+	modprobe microcode_xen
+	say "blacklist by-hand $([ -d /sys/module/microcode_xen ] && echo loaded || echo absent) update_on_load=$(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1) last_update_time=$(cat /sys/class/misc/microcode/last_update_time 2>&1)"
 elif [ -e /etc/mcx-probe-scan ]; then
-	# The boot of the recommended setup: Xen's ucode=scan and
-	# update_on_load=0 from /etc/modprobe.d (README, runbook 4).
+	# The boot of the recommended setup: Xen's ucode=scan, and
+	# microcode_xen.update_on_load=0 on dom0's command line.
 	say "update_on_load $(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1)"
 	metrics scan
 elif [ -e $MC/reload ]; then
