@@ -25,14 +25,14 @@ FWDIR=$CACHE/fw/lib/firmware
 out=$top/build/bench
 mkdir -p "$out"
 
-# The reference module, against the cached headers of KERNEL (for 7.2, in
+# The reference module, against the cached headers of KERNEL (for sid, in
 # sid's chroot, whose compiler that kernel needs).
 ref_module() {
 	local d=$out/ref-$1
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp "$here/bench/mcx_bench.c" "$here/bench/Kbuild" "$top/hypercall.h" "$top/Makefile" "$d/"
-	if [ "$1" = 7.2 ]; then
+	if [ "$1" = sid ]; then
 		"$here/sid.sh" build "$d" >&2
 	else
 		make -s -C "$d" KDIR="$(kdir_of "$1")" >&2 2> >(grep -v 'Skipping BTF' >&2)
@@ -84,13 +84,13 @@ amd_xen="max_cstate=0 ucode=digest-check=0"
 # rendezvous of a microcode update under emulation (a 30 ms update timed
 # as 0).
 intel_cpu=Skylake-Server,+invtsc
-# Each dom0 kernel on each Xen it is tested with (7.2: Xen 4.20 only, as in
+# Each dom0 kernel on each Xen it is tested with (sid: Xen 4.20 only, as in
 # run-vm.sh), both Intel files.
 for x in 4.17 4.20; do
 	suite=bookworm
 	[ "$x" = 4.17 ] || suite=trixie
 	kernels="6.1 6.12"
-	[ "$x" = 4.17 ] || kernels="$kernels 7.2"
+	[ "$x" = 4.17 ] || kernels="$kernels sid"
 	for k in $kernels; do
 		bench "intel44k-$k-xen$x" "$k" "$x" "$suite" intel-ucode/06-55-04 intel-ucode/06-55-04 \
 			--cpu "$intel_cpu"

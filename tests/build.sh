@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build.sh KVER [MAKE ARGS...]: builds the module against a cached Debian
-# kernel's headers (KVER is 6.1, 6.12 or 7.2; 6.1-debug, 6.1-debug-nokasan: a
+# kernel's headers (KVER is 6.1, 6.12 or sid, sid's newest kernel; 6.1-debug, 6.1-debug-nokasan: a
 # debug kernel's build tree, tests/debug-kernel.sh) in build/KVER (build/KVER-fake with
 # MICROCODE_XEN_FAKE_HV=y: the test build, tests/fake_hv.h), and the static
 # test helper in build/mcxio.  An external module builds in its own folder, so each
@@ -23,8 +23,8 @@ if [ -n "${MICROCODE_XEN_FAKE_HV:-}" ]; then
 	mkdir -p "$out/tests"
 	cp "$top"/tests/fake_hv.h "$out/tests/"
 fi
-if [ "$kver" = 7.2 ]; then
-	# Only sid's compiler builds for 7.2: in the sid chroot (tests/sid.sh).
+if [ "$kver" = sid ]; then
+	# Only sid's compiler builds for sid's kernel: in the sid chroot (tests/sid.sh).
 	"$here/sid.sh" build "$out" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
 else
 	make -s -C "$out" KDIR="$(kdir_of "$kver")" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2

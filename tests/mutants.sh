@@ -12,7 +12,7 @@
 # copies and must pass, so that a copy that is broken anyway proves nothing.
 #
 # Only cheap cases are used: the stand-in (seam-6.1, ~20 s a boot), one
-# real-Xen case for a host-side check (amd-digest-6.1-xen4.20) and 7.2's
+# real-Xen case for a host-side check (amd-digest-6.1-xen4.20) and sid's
 # Intel dom0 (~30 s) for the directory it shares with the kernel, and the
 # stand-in's hardening scenario (harden-seam-6.1) for the order of rmmod
 # and the stress helper.  MUTANTS_JOBS copies (default 2) run side by side,
@@ -92,7 +92,7 @@ reap_all() { while [ "${#pid_slot[@]}" -gt 0 ]; do reap; done; }
 
 seam='^seam-6\.1$'
 digest='^amd-digest-6\.1-xen4\.20$'
-sid='^intel-7\.2-xen4\.20$'
+sid='^intel-sid-xen4\.20$'
 hseam='^harden-seam-6\.1$'
 homes='^homes-6\.1$'
 # The cases of the mutants picked (mutant NAME CASES ...), in the order
@@ -173,7 +173,7 @@ mutant_rename() {
 nl=$'\n'
 # Each mutant names the check that must catch it (an ERE over "not ok" lines).
 end='the scenario did not run to its end'
-# In 7.2's PV dom0 the driver refuses the kernel's empty directory.
+# In sid's (7.2's) PV dom0 the driver refuses the kernel's empty directory.
 mutant shared-dir-refused "$sid" "insmod in dom0 succeeds" microcode_xen.c \
 	"	pr_info(\"the kernel's loader came up without late loading in this PV dom0" \
 	"	return -EBUSY;$nl	pr_info(\"the kernel's loader came up without late loading in this PV dom0"

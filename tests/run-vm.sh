@@ -355,12 +355,16 @@ if picked homes-6.1; then
 		--file "$(testhelp_of 6.1)=/test/mcx_testhelp.ko" \
 		--file "$top/packaging/libexec/metrics=/test/metrics"
 fi
-# Debian sid's 7.2 (tests/sid.sh), whose own loader comes up in a PV dom0.
-run_case "intel-7.2-xen4.20" 7.2 4.20 dom0 "${intel[@]}"
-VENDOR=amd run_case "amd-7.2-xen4.20" 7.2 4.20 dom0 --cpu EPYC "${amd[@]}" --xen-args "$amd_xen"
-run_case "bare-7.2" 7.2 none bare
-FAKE=y run_case "seam-7.2" 7.2 none seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
-FAKE=y run_case "native-7.2" 7.2 none native --cpu Skylake-Server,-hypervisor
+# Debian sid's newest kernel (tests/sid.sh; 7.2 when written), whose own
+# loader comes up in a PV dom0.
+if picked '-sid(-|$)'; then
+	log "sid's kernel for the *-sid cases: $("$here/sid.sh" version)"
+fi
+run_case "intel-sid-xen4.20" sid 4.20 dom0 "${intel[@]}"
+VENDOR=amd run_case "amd-sid-xen4.20" sid 4.20 dom0 --cpu EPYC "${amd[@]}" --xen-args "$amd_xen"
+run_case "bare-sid" sid none bare
+FAKE=y run_case "seam-sid" sid none seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+FAKE=y run_case "native-sid" sid none native --cpu Skylake-Server,-hypervisor
 # Xen's digest check on: a patch it has no digest for is no match.
 VENDOR=amd run_case "amd-digest-6.1-xen4.20" 6.1 4.20 digest --cpu EPYC "${amd[@]}" \
 	--xen-args "max_cstate=0"

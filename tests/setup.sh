@@ -115,7 +115,7 @@ fix_headers() { # ROOT
 
 main() {
 	host_tools
-	# Debian sid's 7.2: its own chroot and cache key (tests/sid.sh).
+	# Debian sid's newest kernel: its own chroot and cache key (tests/sid.sh).
 	"$here/sid.sh" setup
 	# The test QEMU whose CPUs take microcode: its own cache key (tests/qemu.sh).
 	"$here/qemu.sh" build

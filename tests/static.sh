@@ -4,7 +4,7 @@
 # static.sh: the static gates, on every supported kernel: a W=1 C=1 (sparse)
 # build that must print no warning, checkpatch.pl --strict and coccicheck's
 # semantic patches in report mode, both from Debian's linux-source packages
-# of 6.1 and 7.2 (tests/sid.sh), which know each kernel's rules.
+# of 6.1 and sid's newest kernel (tests/sid.sh), which know each kernel's rules.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -32,10 +32,13 @@ else
 	printf '%s' "$bad" | sed 's/^/#   /'
 fi
 
+# klabel KERNEL: the kernel as the results name it (sid with its version).
+klabel() { if [ "$1" = sid ]; then echo "sid ($("$here/sid.sh" version))"; else echo "$1"; fi; }
+
 # The module, and the test build with the stand-in (tests/fake_hv.h).
-for k in 6.1 6.12 7.2; do
+for k in 6.1 6.12 sid; do
 	for fake in "" y; do
-		what="W=1 C=1 build${fake:+ (test build)} against $k"
+		what="W=1 C=1 build${fake:+ (test build)} against $(klabel "$k")"
 		rm -rf "$top/build/$k${fake:+-fake}"
 		if out=$(MICROCODE_XEN_FAKE_HV=$fake "$here/build.sh" "$k" W=1 C=1 2>&1); then
 			# Only the compiler's and sparse's words count: kbuild's own
@@ -54,6 +57,31 @@ for k in 6.1 6.12 7.2; do
 	done
 done
 
+# sparse_ran KERNEL: a C=1 build of tests/static/mcx_canary.c against
+# KERNEL reports its address-space mix-up, so C=1 above did run sparse.
+sparse_ran() {
+	local d=$top/build/sparse-canary-$1 out
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$top/Makefile" "$here/static/mcx_canary.c" "$d/"
+	echo 'obj-m := mcx_canary.o' > "$d/Kbuild"
+	if [ "$1" = sid ]; then
+		out=$("$here/sid.sh" build "$d" C=1 2>&1)
+	else
+		out=$(make -s -C "$d" KDIR="$(kdir_of "$1")" C=1 2>&1)
+	fi
+	grep -q 'different address spaces' <<<"$out" && return 0
+	sed 's/^/#   /' <<<"$out" | tail -n 10
+	return 1
+}
+for k in 6.1 6.12 sid; do
+	if sparse_ran "$k"; then
+		result pass "[static] C=1 runs sparse against $(klabel "$k"): it reports tests/static/mcx_canary.c's user pointer used as a kernel one"
+	else
+		result fail "[static] C=1 does not run sparse against $(klabel "$k"): tests/static/mcx_canary.c's address-space mix-up went unreported (above: the build's output)"
+	fi
+done
+
 cp_dir=$CACHE/checkpatch
 if [ ! -d "$cp_dir/scripts/coccinelle" ]; then
 	mkdir -p "$cp_dir"
@@ -61,7 +89,7 @@ if [ ! -d "$cp_dir/scripts/coccinelle" ]; then
 		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch linux-source-6.1/scripts/coccinelle
 fi
-for sv in 6.1 7.2; do
+for sv in 6.1 sid; do
 	cp_dir=$CACHE/checkpatch
 	[ "$sv" = 6.1 ] || cp_dir=$CACHE/checkpatch-$sv
 	# EMBEDDED_FILENAME: hypercall.h must include <asm/xen/hypercall.h>, which

@@ -13,7 +13,7 @@
 # failed build leaves no old log behind; vm.sh exits non-zero if the build
 # or QEMU fails.
 #
-#   --kernel 6.1|6.12|7.2|6.1-debug|6.1-debug-nokasan
+#   --kernel 6.1|6.12|sid|6.1-debug|6.1-debug-nokasan
 #                           dom0 kernel (default 6.1; the debug kernels:
 #                           tests/debug-kernel.sh)
 #   --xen 4.17|4.20|none    hypervisor; none boots the kernel on its own

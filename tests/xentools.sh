@@ -20,9 +20,9 @@ xen_utils() {
 	for p in "$b/debs/$v"/*.deb; do dpkg -x "$p" "$root"; done
 }
 
-# xen-ucode's /dev/xen/privcmd: the module of KERNEL (7.2's from sid).
+# xen-ucode's /dev/xen/privcmd: the module of KERNEL (sid's from the sid chroot).
 privcmd_of() {
-	if [ "$1" = 7.2 ]; then
+	if [ "$1" = sid ]; then
 		"$LIB_DIR/sid.sh" module drivers/xen/xen-privcmd
 	else
 		compgen -G "$CACHE/k/$1/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko*" | head -n1
