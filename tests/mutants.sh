@@ -293,6 +293,10 @@ mutant revision-busy-as-is "$seam" "reads as EAGAIN" microcode_xen.c \
 mutant init-race "$seam" "tally saw all 4 CPUs" microcode_xen.c \
 	"	ret = mcx_add_sysfs(cpu_root);$nl" \
 	"	mutex_unlock(&mcx_update_lock);$nl	ret = mcx_add_sysfs(cpu_root);$nl	mutex_lock(&mcx_update_lock);$nl"
+# A branch of the scenario skipped (iucode_tool not found): the scenario's
+# own count drops with it, the plan's does not.
+mutant plan-branch-skipped "$sid" "the checks made are not the plan's" tests/vm/dom0.sh \
+	'[ "$VENDOR" = intel ] && [ -x /usr/sbin/iucode_tool ]' '[ "$VENDOR" = intel ] && [ -x /usr/sbin/iucode_tool.gone ]'
 # --- Another driver or the kernel's own loader first (tests/testhelp) ---
 mutant kernel-reload-refused "$homes" "homes-6.1\] insmod succeeds" microcode_xen.c \
 	"		mcx_home = MCX_HOME_DEVICE;$nl		return 0;$nl" "		return -EBUSY;$nl"

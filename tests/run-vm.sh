@@ -98,6 +98,7 @@ judge_log() {
 		esac
 	done < "$file"
 
+	guest_checks=$seen
 	end=$(sed -n 's/^@@end \([0-9][0-9]*\)$/\1/p' "$file")
 	ex=$(sed -n 's/^@@exit \([0-9][0-9]*\)$/\1/p' "$file")
 	if [ "$end" = "$seen" ] && [ "$seen" -gt 0 ] && [ "$ex" = 0 ] && grep -qx '@@done' "$file"; then
@@ -246,9 +247,36 @@ one_case() {
 		show 30 < "$serial"
 	fi
 
+	guest_checks=0 host_checks=0
 	judge_log "$serial" ""
 	run_host
+	check_plan
 	echo "$npass $nfail" > "$out/counts"
+}
+
+# check_plan: the case made as many checks as tests/vm/plan says, in dom0
+# and of Xen's side.  The guest's "@@end N" only says the scenario ran to
+# its end: a branch it skipped (a kernel, Xen release or tool it did not
+# find) lowers its count and its end alike.  RUN_VM_PLAN=record writes the
+# counts seen to build/vm/NAME/plan instead (tests/vm/plan: how to update).
+check_plan() {
+	local line want
+	line="$name $guest_checks $host_checks"
+	if [ "${RUN_VM_PLAN:-}" = record ]; then
+		echo "$line" > "$out/plan"
+		return
+	fi
+	want=$(awk -v n="$name" '$1 == n {print; exit}' "$here/vm/plan")
+	if [ -z "$want" ]; then
+		case $KERNEL in
+		*-debug*) log "$tag note: tests/vm/plan has no line for this case: only the scenario's own count was checked" ;;
+		*) result fail "$tag tests/vm/plan has no line for this case: how many checks it must make is unknown" ;;
+		esac
+	elif [ "$want" = "$line" ]; then
+		result pass "$tag the checks made are the plan's: $guest_checks in dom0, $host_checks of Xen's side"
+	else
+		result fail "$tag the checks made are not the plan's: $guest_checks in dom0 and $host_checks of Xen's side, tests/vm/plan says ${want#"$name" } (a branch skipped, or checks added without the plan)"
+	fi
 }
 
 # Scenarios on real Xen whose Xen side has nothing to read (no host file).
@@ -270,6 +298,7 @@ run_host() {
 	fi
 	# shellcheck disable=SC1090
 	. <(cat "$host"; printf '\nhost_end=y\n')
+	host_checks=$((npass + nfail - before))
 	if [ -n "$host_end" ] && [ $((npass + nfail)) -gt "$before" ]; then
 		result pass "$tag tests/vm/$scenario.host ran to its end: $((npass + nfail - before)) checks of Xen's side"
 	else
