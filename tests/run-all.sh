@@ -69,6 +69,8 @@ if ! timed setup "$here/setup.sh"; then
 	exit 1
 fi
 export RUN_ALL=1
+# Results of this run are newer than this (mutants.sh reuses run-vm's).
+export RUN_ALL_T0=$t0
 for t in "${scripts[@]}"; do
 	if [ ! -f "$here/$t.sh" ] || [ ! -x "$here/$t.sh" ]; then
 		result fail "[run-all] tests/$t.sh is missing or not executable"
