@@ -199,26 +199,24 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	 * and, on Intel, -EINVAL when it had none.  4.17 and 4.18 with several
 	 * CPUs report any CPU's failure, -EEXIST included, as -EBUSY.
 	 */
-	{ -ENOENT, -ENODATA,
-	  "no update in it for these CPUs (AMD: or none whose digest Xen knows)",
-	  "Xen before 4.17.5, 4.18.3 and 4.19" },
-	{ -EINVAL, -EBADMSG,
-	  "Xen cannot use it: malformed, not microcode for this CPU vendor, or Xen's loader is off",
-	  "Xen before 4.17.5, 4.18.3 and 4.19" },
-	{ -EIO, -EIO, "a CPU did not take the update and keeps its revision (see xl dmesg)" },
+	{ -ENOENT, -ENODATA, "no update in it for these CPUs",
+	  "Xen < 4.17.5/4.18.3/4.19" },
+	{ -EINVAL, -EBADMSG, "Xen cannot use it (malformed, or another vendor's)",
+	  "Xen < 4.17.5/4.18.3/4.19" },
+	{ -EIO, -EIO, "a CPU did not take the update (see xl dmesg)" },
 	/*
 	 * With several CPUs and no patch cached in Xen, releases that abort
 	 * the rendezvous on the lead CPU's -EEXIST and do not yet return it
 	 * (Documentation/xen-releases.txt).
 	 */
-	{ -EBUSY, -EBUSY,
-	  "Xen could not update all CPUs together: busy, or a CPU refused it (see xl dmesg)",
-	  "Xen 4.17.6+, 4.18.6+, 4.20.2 and 4.21.0 with nothing cached" },
-	{ -ENXIO, -ENXIO,
-	  "Xen finds it unsafe to update these AMD CPUs from their revision (see xl dmesg)" },
-	/* xmalloc_whole_pages(): a 20 MiB blob takes a 32 MiB block. */
-	{ -ENOMEM, -ENOSPC,
-	  "Xen has no memory for a copy of it (one block, its size rounded up to a power of 2)" },
+	{ -EBUSY, -EBUSY, "Xen could not update all CPUs together",
+	  "Xen 4.17.6+/4.18.6+/4.20.2/4.21.0 with nothing cached" },
+	{ -ENXIO, -ENXIO, "Xen finds updating these AMD CPUs from their revision unsafe" },
+	/*
+	 * xmalloc_whole_pages(): one block, the blob's size rounded up to a
+	 * power of 2 (a 20 MiB blob takes 32 MiB).
+	 */
+	{ -ENOMEM, -ENOSPC, "Xen has no memory for a copy of it" },
 	{ -EFAULT, -EREMOTEIO, "Xen could not read it from dom0's memory" },
 	/* XSM: the default policy, for a domain other than the control domain. */
 	{ -EPERM, -EPERM, "Xen does not allow this domain to load microcode (XSM)" },
@@ -633,7 +631,7 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 	if (!v->ret)
 		pr_info("%s: nothing to do: %s (Xen: %d)%s\n", src, v->what, xen, revs);
 	else if (v->stale)
-		pr_err("%s: update failed: %s; on %s it can also mean already up to date (Xen: %d)%s\n",
+		pr_err("%s: update failed: %s, or up to date on %s (Xen: %d)%s\n",
 		       src, v->what, v->stale, xen, revs);
 	else
 		pr_err("%s: update failed: %s (Xen: %d)%s\n", src, v->what, xen, revs);
@@ -650,7 +648,7 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
  */
 static int mcx_mixed_refusal(const char *src, int xen, const struct mcx_tally *t)
 {
-	pr_err("%s: not up to date: %u CPUs of the boot CPU's model are not on its revision 0x%x, and Xen will not retry them (Xen: %d); use force_reload (Xen 4.20+) or reboot\n",
+	pr_err("%s: not up to date: %u CPUs lag the boot CPU's revision 0x%x, and Xen will not retry them (Xen: %d)\n",
 	       src, t->lagging, t->boot.revision, xen);
 	return -ENOTRECOVERABLE;
 }

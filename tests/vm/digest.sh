@@ -16,6 +16,6 @@ step unknown
 cp /test/fw.unknown $FW
 expect "a patch without a known digest gets ENODATA" ENODATA mcxio write $RELOAD 1
 logged "the log says Xen found no update for these CPUs" \
-	"$FWFILE: update failed: no update in it for these CPUs .*\(Xen: -2\)"
+	"$FWFILE: update failed: no update in it for these CPUs.*\(Xen: -2\)"
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 finish

@@ -48,14 +48,14 @@ while read -r xen want words; do
 done <<'TABLE'
 -1 EPERM does not allow this domain to load microcode \(XSM\)
 -13 EACCES FLASK policy denies dom0 the xen:microcode permission
--12 ENOSPC Xen has no memory for a copy of it \(one block, its size rounded up to a power of 2\)
+-12 ENOSPC Xen has no memory for a copy of it
 -14 EREMOTEIO could not read it from dom0's memory
 -95 EOPNOTSUPP this Xen was built without microcode loading
--6 ENXIO unsafe to update these AMD CPUs from their revision
--2 ENODATA no update in it for these CPUs.*; on Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
--22 EBADMSG malformed, not microcode for this CPU vendor.*; on Xen before 4.17.5, 4.18.3 and 4.19 it can also mean already up to date
+-6 ENXIO updating these AMD CPUs from their revision unsafe
+-2 ENODATA no update in it for these CPUs, or up to date on Xen < 4.17.5/4.18.3/4.19
+-22 EBADMSG cannot use it \(malformed, or another vendor's\), or up to date on Xen < 4.17.5/4.18.3/4.19
 -5 EIO did not take the update
--16 EBUSY could not update all CPUs together.*; on Xen 4.17.6\+, 4.18.6\+, 4.20.2 and 4.21.0 with nothing cached it can also mean already up to date
+-16 EBUSY could not update all CPUs together, or up to date on Xen 4.17.6\+/4.18.6\+/4.20.2/4.21.0 with nothing cached
 -17 OK already run this revision
 TABLE
 # No Xen answers these to XENPF_microcode_update: op 35 always exists, and
@@ -233,7 +233,7 @@ expect "on a mixed host Xen says up to date, which is not: ENOTRECOVERABLE" \
 uevents_stop
 logged "the log still tells the mixed state" "the physical CPUs run different revisions: 1 on 0x2, 1 on 0x1"
 logged "and that Xen will not retry, with what will" \
-	"$FWFILE: not up to date: 1 CPUs of the boot CPU's model are not on its revision 0x2, and Xen will not retry them \(Xen: -17\); use force_reload \(Xen 4.20\+\) or reboot"
+	"$FWFILE: not up to date: 1 CPUs lag the boot CPU's revision 0x2, and Xen will not retry them \(Xen: -17\)$"
 check "nothing changed: no partial update claimed; the uevent says 0 CPUs changed, the error" \
 	sh -c "! dmesg | grep -q 'partial update' && grep -qx MICROCODE_CHANGED=0 /tmp/uevent.* && grep -qx MICROCODE_RESULT=-131 /tmp/uevent.*"
 expect "last_update_result holds it" -131 cat $MISC/last_update_result
