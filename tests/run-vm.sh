@@ -386,9 +386,11 @@ if picked homes-6.1; then
 fi
 # Debian sid's newest kernel (tests/sid.sh; 7.2 when written), whose own
 # loader comes up in a PV dom0.
-if picked '-sid(-|$)'; then
+for c in intel-sid-xen4.20 amd-sid-xen4.20 bare-sid seam-sid native-sid; do
+	picked "$c" || continue
 	log "sid's kernel for the *-sid cases: $("$here/sid.sh" version)"
-fi
+	break
+done
 run_case "intel-sid-xen4.20" sid 4.20 dom0 "${intel[@]}"
 VENDOR=amd run_case "amd-sid-xen4.20" sid 4.20 dom0 --cpu EPYC "${amd[@]}" --xen-args "$amd_xen"
 run_case "bare-sid" sid none bare
