@@ -23,12 +23,7 @@ if [ -n "${MICROCODE_XEN_FAKE_HV:-}" ]; then
 	mkdir -p "$out/tests"
 	cp "$top"/tests/fake_hv.h "$out/tests/"
 fi
-if [ "$kver" = sid ]; then
-	# Only sid's compiler builds for sid's kernel: in the sid chroot (tests/sid.sh).
-	"$here/sid.sh" build "$out" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
-else
-	make -s -C "$out" KDIR="$(kdir_of "$kver")" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
-fi
+kbuild "$kver" "$out" ${MICROCODE_XEN_FAKE_HV:+MICROCODE_XEN_FAKE_HV=y} "$@" >&2
 if [ ! "$top/build/mcxio" -nt "$here/tools/mcxio.c" ]; then
 	gcc -static -O2 -Wall -Wextra -o "$top/build/mcxio.$$" "$here/tools/mcxio.c"
 	mv "$top/build/mcxio.$$" "$top/build/mcxio"

@@ -57,6 +57,18 @@ kdir_of() {
 		die "no headers for kernel $1 in $CACHE (run tests/setup.sh)"
 	echo "$d"
 }
+# kbuild KVER DIR [MAKE ARGS...]: build the sources in DIR (with the
+# project's Makefile) against kernel KVER; sid's kernel in the sid chroot
+# (tests/sid.sh), whose compiler it needs.
+kbuild() {
+	local k=$1 d=$2
+	shift 2
+	if [ "$k" = sid ]; then
+		"$LIB_DIR/sid.sh" build "$d" "$@"
+	else
+		make -s -C "$d" KDIR="$(kdir_of "$k")" "$@"
+	fi
+}
 vmlinuz_of() {
 	case $1 in
 	6.1-debug*)

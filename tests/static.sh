@@ -65,11 +65,7 @@ sparse_ran() {
 	mkdir -p "$d"
 	cp "$top/Makefile" "$here/static/mcx_canary.c" "$d/"
 	echo 'obj-m := mcx_canary.o' > "$d/Kbuild"
-	if [ "$1" = sid ]; then
-		out=$("$here/sid.sh" build "$d" C=1 2>&1)
-	else
-		out=$(make -s -C "$d" KDIR="$(kdir_of "$1")" C=1 2>&1)
-	fi
+	out=$(kbuild "$1" "$d" C=1 2>&1)
 	grep -q 'different address spaces' <<<"$out" && return 0
 	sed 's/^/#   /' <<<"$out" | tail -n 10
 	return 1
