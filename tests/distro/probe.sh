@@ -37,7 +37,13 @@ metrics() {
 		say "sysfs $1 ${c##*/} $(cat "$c/version" 2>/dev/null || echo none) $(cat "$c/signature")"
 	done
 }
+# The revisions /proc/cpuinfo gives dom0's CPUs, each once.
+cpuinfo_rev() { sed -n 's/^microcode[[:space:]]*: *//p' /proc/cpuinfo | sort -u | paste -sd' '; }
 say "kernel $(uname -r)"
+# This boot's kernel lines the host orders, from the ring buffer: on the
+# console a dom0 line can be cut by Xen's own output (printk may print it
+# from another CPU while this one is in the hypercall).
+dmesg | grep -E 'microcode_xen|EXT4-fs \(vda\): mounted filesystem' | sed 's/^[^]]*] /MCXPROBE klog: /' > /dev/console
 if [ -d /sys/devices/system/xen_cpu ]; then say "dom0 yes"; else say "dom0 no"; fi
 if [ -d /sys/module/microcode_xen ]; then say "module loaded"; else say "module absent"; fi
 say "unit $(systemctl is-active microcode-xen.service) condition=$(systemctl show -p ConditionResult --value microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
@@ -76,8 +82,18 @@ elif [ -e /etc/mcx-probe-scan ]; then
 	# microcode_xen.update_on_load=0 on dom0's command line.
 	say "update_on_load $(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1)"
 	metrics scan
+	say "cpuinfo scan: $(cpuinfo_rev)"
+	# Then the admin's reload of the file Xen loaded at boot.
+	if err=$( (echo 1 > $MC/reload) 2>&1); then
+		say "scan reload ok"
+	else
+		say "scan reload error: $err"
+	fi
+	dmesg | grep 'microcode_xen' | tail -n 2 | sed 's/^[^]]*] /MCXPROBE scan dmesg: /' > /dev/console
 elif [ -e $MC/reload ]; then
 	metrics boot
+	# dom0's own record of the revision (lscpu, needrestart read it).
+	say "cpuinfo boot: $(cpuinfo_rev)"
 	if err=$( (echo 1 > $MC/reload) 2>&1); then
 		say "reload ok"
 	else
@@ -130,6 +146,7 @@ elif [ -e $MC/reload ]; then
 	say "runbook3 force: $(bash -c "echo 1 > $MC/force_reload && echo taken" 2>&1)"
 	dmesg | grep 'microcode_xen' | sed 's/^[^]]*] /MCXPROBE runbook3 dmesg: /' > /dev/console
 	metrics force
+	say "cpuinfo force: $(cpuinfo_rev)"
 	if [ -e /run/mcx-fw.saved ]; then
 		cp /run/mcx-fw.saved "/lib/firmware/$old"
 	else
