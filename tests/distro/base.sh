@@ -17,7 +17,8 @@ second_kernel_image() { echo "linux-image-$K612-amd64-unsigned"; }
 system_suite() { echo "${1%%-*}"; }
 
 # base_dir SYSTEM: print the cached base of SYSTEM, building it first if
-# needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has.
+# needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has,
+# its xen-utils (xen-ucode) and needrestart (its microcode check).
 base_dir() {
 	local system=$1 suite inc pre extra later key dir tmp main sec t0
 	suite=$(system_suite "$system")
@@ -27,7 +28,7 @@ base_dir() {
 	case $system in
 	bookworm)
 		pre=initramfs-tools
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.17-amd64"
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.17-amd64 xen-utils-4.17 needrestart"
 		# A second kernel for the DKMS test, downloaded now so that a
 		# warm run needs no network.
 		later="$(second_kernel_image) linux-headers-$K612-amd64" ;;
@@ -35,12 +36,12 @@ base_dir() {
 		pre=dracut
 		# node_exporter reads the package's metrics (bookworm tests the
 		# system without it).
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 prometheus-node-exporter"
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 xen-utils-4.20 needrestart prometheus-node-exporter"
 		later="" ;;
 	trixie-itools)
 		# Debian 13's default initramfs generator.
 		pre=initramfs-tools
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64"
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 xen-utils-4.20 needrestart"
 		later="" ;;
 	*) die "unknown system $system" ;;
 	esac

@@ -39,11 +39,9 @@ metrics() {
 }
 # The revisions /proc/cpuinfo gives dom0's CPUs, each once.
 cpuinfo_rev() { sed -n 's/^microcode[[:space:]]*: *//p' /proc/cpuinfo | sort -u | paste -sd' '; }
+# needrestart's microcode check, as its batch mode prints it.
+nr_ucode() { needrestart -b -w 2>&1 | grep -E '^NEEDRESTART-UC|rror' | paste -sd' '; }
 say "kernel $(uname -r)"
-# This boot's kernel lines the host orders, from the ring buffer: on the
-# console a dom0 line can be cut by Xen's own output (printk may print it
-# from another CPU while this one is in the hypercall).
-dmesg | grep -E 'microcode_xen|EXT4-fs \(vda\): mounted filesystem' | sed 's/^[^]]*] /MCXPROBE klog: /' > /dev/console
 if [ -d /sys/devices/system/xen_cpu ]; then say "dom0 yes"; else say "dom0 no"; fi
 if [ -d /sys/module/microcode_xen ]; then say "module loaded"; else say "module absent"; fi
 say "unit $(systemctl is-active microcode-xen.service) condition=$(systemctl show -p ConditionResult --value microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
@@ -78,8 +76,8 @@ elif [ -e /etc/mcx-probe-blacklist ]; then
 	modprobe microcode_xen
 	say "blacklist by-hand $([ -d /sys/module/microcode_xen ] && echo loaded || echo absent) update_on_load=$(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1) last_update_time=$(cat /sys/class/misc/microcode/last_update_time 2>&1)"
 elif [ -e /etc/mcx-probe-scan ]; then
-	# The boot of the recommended setup: Xen's ucode=scan, and
-	# microcode_xen.update_on_load=0 on dom0's command line.
+	# The boot of the normal setup: Xen's ucode=scan, from the package's
+	# GRUB snippet; dom0's load then finds the CPUs up to date.
 	say "update_on_load $(cat /sys/module/microcode_xen/parameters/update_on_load 2>&1)"
 	metrics scan
 	say "cpuinfo scan: $(cpuinfo_rev)"
@@ -94,6 +92,7 @@ elif [ -e $MC/reload ]; then
 	metrics boot
 	# dom0's own record of the revision (lscpu, needrestart read it).
 	say "cpuinfo boot: $(cpuinfo_rev)"
+	say "needrestart boot: $(nr_ucode)"
 	if err=$( (echo 1 > $MC/reload) 2>&1); then
 		say "reload ok"
 	else
@@ -147,10 +146,37 @@ elif [ -e $MC/reload ]; then
 	dmesg | grep 'microcode_xen' | sed 's/^[^]]*] /MCXPROBE runbook3 dmesg: /' > /dev/console
 	metrics force
 	say "cpuinfo force: $(cpuinfo_rev)"
+	say "needrestart force: $(nr_ucode)"
 	if [ -e /run/mcx-fw.saved ]; then
 		cp /run/mcx-fw.saved "/lib/firmware/$old"
 	else
 		rm -f "/lib/firmware/$old"
+	fi
+	# On CPUs that take microcode: Debian's xen-ucode loads the file
+	# behind the driver's back (4.20 keeps the newer patch cached after
+	# the forced older one, so it needs --force there), then the admin's
+	# reload: up to date, no partial update, nothing changed by it.
+	xu=$(ls /usr/lib/xen-4.*/bin/xen-ucode 2>/dev/null | head -n 1)
+	if [ -e /etc/mcx-probe-take ] && [ -n "$xu" ]; then
+		modprobe xen-privcmd 2>/dev/null
+		case $xu in */xen-4.17/*) f= ;; *) f=--force ;; esac
+		out=$("$xu" $f "/lib/firmware/$old" 2>&1)
+		say "xen-ucode: exit $? $(echo "$out" | paste -sd'|')"
+		udevadm monitor --kernel --property --subsystem-match=misc > /run/mcx-uevents 2>&1 &
+		mon=$!
+		sleep 2
+		dmesg -C
+		if err=$( (echo 1 > $MC/reload) 2>&1); then
+			say "xen-ucode reload ok"
+		else
+			say "xen-ucode reload error: $err"
+		fi
+		sleep 2
+		kill $mon
+		dmesg | grep 'microcode_xen' | sed 's/^[^]]*] /MCXPROBE xen-ucode dmesg: /' > /dev/console
+		grep '^MICROCODE_' /run/mcx-uevents | sed 's/^/MCXPROBE xen-ucode uevent: /' > /dev/console
+		say "cpuinfo xen-ucode: $(cpuinfo_rev)"
+		say "needrestart xen-ucode: $(nr_ucode)"
 	fi
 fi
 journalctl -b -t microcode-xen-metrics --no-pager -o cat | sed 's/^/MCXPROBE metrics-log: /' > /dev/console
@@ -165,5 +191,11 @@ grep -E ' kernel: microcode_xen' /run/mcx-journal > /run/mcx-kernel || true
 say "kernel-errors $(grep -c . /run/mcx-kernel)"
 sed 's/^/MCXPROBE kernel-error: /' /run/mcx-kernel > /dev/console
 journalctl -b -u microcode-xen.service --no-pager -o cat | sed 's/^/MCXPROBE unit-log: /' > /dev/console
+# This boot's kernel lines whose order the host checks, from the journal
+# (dmesg -C above cleared the ring buffer): on the console a dom0 line can
+# be cut by Xen's own output (printk may print it from another CPU while
+# this one is in the hypercall).
+journalctl -k -b --no-pager -o cat | grep -E 'microcode_xen|EXT4-fs \(vda\): mounted filesystem' |
+	sed 's/^/MCXPROBE klog: /' > /dev/console
 say "done"
 systemctl poweroff -f
