@@ -28,21 +28,28 @@ suites=("$@")
 # The longest first.
 [ ${#suites[@]} -gt 0 ] || suites=(trixie bookworm trixie-itools)
 
-# The emulated CPU has the host's vendor: the initramfs of a system built in
-# a chroot holds the files of the build machine's CPU vendor.
-case $(sed -n 's/^vendor_id[[:space:]]*: *//p' /proc/cpuinfo | head -n 1) in
-AuthenticAMD)
-	cpu=EPYC fw=amd-ucode/microcode_amd_fam17h.bin
-	# EPYC under TCG runs 0x1000065; the patch for its equivalence id is
-	# 0x800126f.
-	older=(amd-id 0x800126f 0x1000065) running=0x1000065 new=0x800126f
-	# MWAIT idle faults under TCG; Xen would not try a patch it has no
-	# digest for.
-	xen_cpu_args="max_cstate=0 ucode=digest-check=0" ;;
-*)
-	cpu=Skylake-Server fw=intel-ucode/06-55-04 xen_cpu_args=""
-	older=(intel-rev 1) running=0x1 new=0x2007006 ;;
-esac
+# set_vendor intel|amd: the emulated CPU of a system's boots.  Both vendors
+# run on any host: bookworm boots an Intel CPU, trixie-itools an AMD one
+# (their initramfs, built in a chroot, hold every vendor file), and trixie
+# one of the host's vendor, for which dracut builds the early microcode
+# archive that Xen's ucode=scan reads.
+set_vendor() {
+	case $1 in
+	amd)
+		cpu=EPYC fw=amd-ucode/microcode_amd_fam17h.bin
+		# EPYC under TCG runs 0x1000065; the patch for its
+		# equivalence id is 0x800126f.
+		older=(amd-id 0x800126f 0x1000065) running=0x1000065 new=0x800126f
+		# MWAIT idle faults under TCG; Xen would not try a patch it
+		# has no digest for.
+		xen_cpu_args="max_cstate=0 ucode=digest-check=0" ;;
+	intel)
+		cpu=Skylake-Server fw=intel-ucode/06-55-04 xen_cpu_args=""
+		older=(intel-rev 1) running=0x1 new=0x2007006 ;;
+	esac
+}
+host_vendor=intel
+[ "$(sed -n 's/^vendor_id[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)" != AuthenticAMD ] || host_vendor=amd
 # running: the emulated CPU's revision at power-on; new: the one Debian's
 # file carries for it, which the test QEMU's CPUs take (tests/qemu.sh).
 # Booted with ucode=take, a system's CPUs take microcode: the initramfs's
@@ -1085,8 +1092,9 @@ system_test() {
 		trap cleanup EXIT
 		npass=0 nfail=0
 		case $s in
-		bookworm) suite_test bookworm 4.17 ;;
-		trixie | trixie-itools) suite_test "$s" 4.20 ;;
+		bookworm) set_vendor intel; suite_test bookworm 4.17 ;;
+		trixie) set_vendor "$host_vendor"; suite_test "$s" 4.20 ;;
+		trixie-itools) set_vendor amd; suite_test "$s" 4.20 ;;
 		*) bad "unknown system $s" ;;
 		esac
 		echo "$npass $nfail" > "$out/$s.count"

@@ -20,15 +20,18 @@ system_suite() { echo "${1%%-*}"; }
 # needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has,
 # its xen-utils (xen-ucode) and needrestart (its microcode check).
 base_dir() {
-	local system=$1 suite inc pre extra later key dir tmp main sec t0
+	local system=$1 suite inc pre extra later key dir tmp main sec t0 comps
 	suite=$(system_suite "$system")
 	main=$(mirror 1); main=${main:-http://deb.debian.org/debian}
 	sec=$(mirror 2); sec=${sec:-http://deb.debian.org/debian-security}
 	inc=systemd-sysv,udev,kmod,ca-certificates
+	comps="main contrib non-free-firmware"
 	case $system in
 	bookworm)
 		pre=initramfs-tools
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.17-amd64 xen-utils-4.17 needrestart"
+		# iucode-tool (contrib): needrestart's Intel check runs it;
+		# bookworm boots an Intel CPU.
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode iucode-tool amd64-microcode xen-hypervisor-4.17-amd64 xen-utils-4.17 needrestart"
 		# A second kernel for the DKMS test, downloaded now so that a
 		# warm run needs no network.
 		later="$(second_kernel_image) linux-headers-$K612-amd64" ;;
@@ -45,7 +48,7 @@ base_dir() {
 		later="" ;;
 	*) die "unknown system $system" ;;
 	esac
-	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" |
+	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" |
 		sha256sum | cut -c1-12)
 	dir=$CACHE/distro/$system-$key
 	if [ -e "$dir/.ready" ]; then
@@ -58,12 +61,12 @@ base_dir() {
 	rm -rf "$tmp" "$dir"
 	mkdir -p "$tmp"
 	log "debootstrap $suite for $system (minbase; a few minutes, once)"
-	debootstrap --variant=minbase --include="$inc" --components=main,non-free-firmware \
+	debootstrap --variant=minbase --include="$inc" --components="${comps// /,}" \
 		"$suite" "$tmp" "$main" >"$CACHE/distro/debootstrap-$system.log" 2>&1 ||
 		{ tail -n 20 "$CACHE/distro/debootstrap-$system.log" >&2; die "debootstrap $suite failed"; }
 	{
-		echo "deb $main $suite main non-free-firmware"
-		echo "deb $sec $suite-security main non-free-firmware"
+		echo "deb $main $suite $comps"
+		echo "deb $sec $suite-security $comps"
 	} > "$tmp/etc/apt/sources.list"
 	printf 'APT::Install-Recommends "false";\n' > "$tmp/etc/apt/apt.conf.d/90norecommends"
 	mount_all "$tmp"

@@ -40,7 +40,11 @@ metrics() {
 # The revisions /proc/cpuinfo gives dom0's CPUs, each once.
 cpuinfo_rev() { sed -n 's/^microcode[[:space:]]*: *//p' /proc/cpuinfo | sort -u | paste -sd' '; }
 # needrestart's microcode check, as its batch mode prints it.
-nr_ucode() { needrestart -b -w 2>&1 | grep -E '^NEEDRESTART-UC|rror' | paste -sd' '; }
+# Its README: the cpuid module gives it the CPU's signature.
+nr_ucode() {
+	modprobe -q cpuid
+	needrestart -b -w 2>&1 | grep -E '^NEEDRESTART-UC|rror' | paste -sd' '
+}
 say "kernel $(uname -r)"
 if [ -d /sys/devices/system/xen_cpu ]; then say "dom0 yes"; else say "dom0 no"; fi
 if [ -d /sys/module/microcode_xen ]; then say "module loaded"; else say "module absent"; fi
