@@ -892,6 +892,30 @@ remove_failing_rebuild() { # SUITE ROOT KVER
 }
 
 # Bad input, a second kernel and the purge, in the chroot of the system.
+# The source's "Testsuite: autopkgtest-pkg-dkms", as Debian's CI runs it:
+# dkms's own dkms-autopkgtest purges the package, installs it again from
+# an apt repository (here a local one holding the .deb) and builds and
+# installs the module for every kernel with headers.
+autopkgtest_dkms() { # SUITE ROOT
+	local suite=$1 root=$2 o rc kver list=/etc/apt/sources.list.d/mcx-local.list
+	mkdir -p "$root/srv/mcx-repo"
+	cp "$deb" "$root/srv/mcx-repo/"
+	(cd "$root/srv/mcx-repo" && dpkg-scanpackages -m . 2>/dev/null > Packages)
+	echo 'deb [trusted=yes] file:/srv/mcx-repo ./' > "$root$list"
+	# Only the local repository: no network.
+	in_root "$root" apt-get update -qq -o Dir::Etc::SourceList="$list" -o Dir::Etc::SourceParts=- \
+		-o APT::Get::List-Cleanup=0 >/dev/null 2>&1
+	o=$(in_root "$root" /usr/lib/dkms/dkms-autopkgtest microcode-xen-dkms 2>&1); rc=$?
+	echo "$o" > "$out/$suite/autopkgtest.log"
+	rm -rf "$root$list" "$root/srv/mcx-repo"
+	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
+	[ $rc -eq 0 ] && grep -qx "I: PASS microcode-xen/$version $kver" <<<"$o" && ! grep -q '^I: FAIL' <<<"$o"
+	verdict "$suite: Debian's DKMS autopkgtest (dkms-autopkgtest) passes: microcode-xen/$version built and installed for $kver"
+	grep -E '^(E|I: (PASS|FAIL|SKIP))' <<<"$o" | head -n 5 | sed 's/^/#   /'
+	check "$suite: after it the package is installed, its module built for $kver" \
+		grep -Fxq "microcode-xen/$version, $kver, x86_64: installed" <(in_root "$root" dkms status)
+}
+
 # grub_xen ROOT: Xen's default command line as update-grub reads it in
 # ROOT: grub-mkconfig sources /etc/default/grub, then each
 # /etc/default/grub.d/*.cfg in order, and 20_linux_xen puts
@@ -911,15 +935,21 @@ grub_checks() { # SUITE ROOT
 	check "$suite: update-grub would give Xen ucode=scan: GRUB_CMDLINE_XEN_DEFAULT is 'ucode=scan'" \
 		[ "$(grub_xen "$root")" = ucode=scan ]
 	echo 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2G"' > "$root/etc/default/grub"
-	echo 'GRUB_CMDLINE_XEN_DEFAULT="$GRUB_CMDLINE_XEN_DEFAULT dom0_max_vcpus=2"' > "$root/etc/default/grub.d/xen.cfg"
 	o=$(grub_xen "$root")
-	check "$suite: ucode=scan is added to the admin's own Xen options, after Debian's xen.cfg ($o)" \
-		[ "$o" = "dom0_mem=2G dom0_max_vcpus=2 ucode=scan" ]
+	check "$suite: ucode=scan is added to the admin's own Xen options in /etc/default/grub ($o)" \
+		[ "$o" = "dom0_mem=2G ucode=scan" ]
+	# Debian's xen.cfg offers the line commented out; set there, it
+	# replaces /etc/default/grub's, and ours, read after it, still adds.
+	echo 'GRUB_CMDLINE_XEN_DEFAULT="dom0_max_vcpus=2"' > "$root/etc/default/grub.d/xen.cfg"
+	o=$(grub_xen "$root")
+	check "$suite: and to those set in Debian's xen.cfg, which is read before it ($o)" \
+		[ "$o" = "dom0_max_vcpus=2 ucode=scan" ]
+	rm "$root/etc/default/grub.d/xen.cfg"
 	echo 'GRUB_CMDLINE_XEN_DEFAULT="dom0_mem=2G ucode=no-scan"' > "$root/etc/default/grub"
 	o=$(grub_xen "$root")
 	check "$suite: an admin's own ucode= option is kept, nothing added ($o)" \
-		[ "$o" = "dom0_mem=2G ucode=no-scan dom0_max_vcpus=2" ]
-	rm "$root/etc/default/grub" "$root/etc/default/grub.d/xen.cfg"
+		[ "$o" = "dom0_mem=2G ucode=no-scan" ]
+	rm "$root/etc/default/grub"
 	sed -i 's/^MICROCODE_XEN_SCAN=.*/MICROCODE_XEN_SCAN=no/' "$def"
 	check "$suite: MICROCODE_XEN_SCAN=no leaves Xen's command line alone" [ -z "$(grub_xen "$root")" ]
 	cp "$out/$suite/default.grub-saved" "$def"
@@ -1078,6 +1108,7 @@ suite_test() { # SYSTEM XEN
 	# trixie-itools has the same hook as bookworm.
 	[ "$suite" = trixie-itools ] || initramfs_modes "$suite" "$root" "$kver"
 	upgrade_scripts "$suite" "$root"
+	[ "$suite" != trixie-itools ] || autopkgtest_dkms "$suite" "$root"
 	grub_checks "$suite" "$root"
 	chroot_checks "$suite" "$root" "$kver"
 	took "$suite chroot checks" "$t"
