@@ -397,11 +397,16 @@ check_runbooks() { # SUITE XEN LOG
 # (name and labels as printed) at STAGE of the probe; TAG promfile: what the
 # metrics program wrote where node_exporter is not installed.
 # node_exporter prints numbers as floats (1.6777317e+07): as integers here.
-prom() { grep -F "MCXPROBE ${4:-prom} $2 $3 " "$1" | awk '{printf "%.0f\n", $NF; exit}'; }
+# The value is the field after the name: a kernel line the console printed
+# into the probe's line lands after it (awk reads "2[  61.8..." as 2).
+prom() {
+	grep -F "MCXPROBE ${4:-prom} $2 $3 " "$1" | sed "s/.*MCXPROBE ${4:-prom} $2 //" |
+		awk '{printf "%.0f\n", $2; exit}'
+}
 # cpus_on LOG TAG STAGE REV: how many CPUs the metrics give revision REV
 cpus_on() {
 	grep -oE "MCXPROBE $2 $3 microcode_xen_cpu_revision\{cpu=\"[0-9]+\"\} .*" "$1" |
-		awk '{printf "%.0f\n", $NF}' | grep -cx "$(($4))"
+		awk '{printf "%.0f\n", $5}' | grep -cx "$(($4))"
 }
 
 # promtool, from Debian's trixie package, fetched once into the cache: it
@@ -866,14 +871,15 @@ remove_failing_rebuild() { # SUITE ROOT KVER
 			> "$root/etc/initramfs-tools/hooks/00-mcx-fail"
 		chmod +x "$root/etc/initramfs-tools/hooks/00-mcx-fail"
 	fi
-	# A system GRUB boots, whose update-grub fails.
+	# A system GRUB boots, whose update-grub fails (in /usr/sbin: apt runs
+	# dpkg with its DPkg::Path, which has no /usr/local).
 	mkdir -p "$root/boot/grub"
 	touch "$root/boot/grub/grub.cfg"
-	printf '#!/bin/sh\necho "mcx test: update-grub ran" >&2\nexit 1\n' > "$root/usr/local/sbin/update-grub"
-	chmod +x "$root/usr/local/sbin/update-grub"
+	printf '#!/bin/sh\necho "mcx test: update-grub ran" >&2\nexit 1\n' > "$root/usr/sbin/update-grub"
+	chmod +x "$root/usr/sbin/update-grub"
 	o=$(in_root "$root" apt-get remove -y microcode-xen-dkms 2>&1); rc=$?
 	rm -f "$root/etc/dracut.conf.d/99-mcx-fail.conf" "$root/etc/initramfs-tools/hooks/00-mcx-fail" \
-		"$root/boot/initrd.img-$kver.bak" "$root/usr/local/sbin/update-grub"
+		"$root/boot/initrd.img-$kver.bak" "$root/usr/sbin/update-grub"
 	rm -rf "$root/boot/grub"
 	[ $rc -eq 0 ] && grep -qE 'W: microcode-xen-dkms: (update-initramfs|dracut) failed' <<<"$o"
 	verdict "$suite: apt remove succeeds when the initramfs rebuild fails (and beside initrd.img-$kver.bak), with a warning"
