@@ -113,7 +113,7 @@ elif [ -e /etc/mcx-probe-scan ]; then
 	dmesg | grep 'microcode_xen' | tail -n 2 | sed 's/^[^]]*] /MCXPROBE scan dmesg: /' > /dev/console
 elif [ -e $MC/reload ]; then
 	metrics boot
-	# dom0's own record of the revision (lscpu, needrestart read it).
+	# dom0's own record of the revision (needrestart reads it).
 	say "cpuinfo boot: $(cpuinfo_rev)"
 	say "needrestart boot: $(nr_ucode)"
 	say "needrestart itself: systemd-detect-virt --vm: $(systemd-detect-virt --vm); needrestart -b -w: $(needrestart -b -w 2>&1 | grep -c '^NEEDRESTART-UC') microcode lines"
