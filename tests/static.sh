@@ -13,11 +13,12 @@ sources=(microcode_xen.c microcode_xen.h hypercall.h tests/fake_hv.h)
 
 # Every shell script parses (bash -n): the test scripts, the scenarios and
 # the host files run-vm.sh sources (a line bash rejects stops a sourced file
-# there), the packaging's scripts.  Those with a shebang, *.sh and *.host.
+# there), the packaging's scripts.  Those with a shebang, *.sh, *.host and
+# the GRUB snippet (sourced by update-grub).
 nsh=0 bad=
 while IFS= read -r f; do
 	case $f in
-	*.sh | *.host) ;;
+	*.sh | *.host | packaging/grub/*.cfg) ;;
 	*) head -n 1 "$top/$f" 2>/dev/null | grep -Eq '^#!.*/(env )?(ba|da)?sh( |$)' || continue ;;
 	esac
 	nsh=$((nsh + 1))
