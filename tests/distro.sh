@@ -917,7 +917,7 @@ autopkgtest_dkms() { # SUITE ROOT
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
 	[ $rc -eq 0 ] && grep -qx "I: PASS microcode-xen/$version $kver" <<<"$o" && ! grep -q '^I: FAIL' <<<"$o"
 	verdict "$suite: Debian's DKMS autopkgtest (dkms-autopkgtest) passes: microcode-xen/$version built and installed for $kver"
-	grep -E '^(E|I: (PASS|FAIL|SKIP))' <<<"$o" | head -n 5 | sed 's/^/#   /'
+	grep -E '^(E: |I: (PASS|FAIL|SKIP) )' <<<"$o" | head -n 5 | sed 's/^/#   /'
 	check "$suite: after it the package is installed, its module built for $kver" \
 		grep -Fxq "microcode-xen/$version, $kver, x86_64: installed" <(in_root "$root" dkms status)
 }
