@@ -170,12 +170,13 @@ elif [ -e $MC/reload ]; then
 	dmesg | grep 'microcode_xen' | sed 's/^[^]]*] /MCXPROBE runbook3 dmesg: /' > /dev/console
 	metrics force
 	say "cpuinfo force: $(cpuinfo_rev)"
-	say "needrestart force: $(nr_ucode)"
 	if [ -e /run/mcx-fw.saved ]; then
 		cp /run/mcx-fw.saved "/lib/firmware/$old"
 	else
 		rm -f "/lib/firmware/$old"
 	fi
+	# With Debian's file back (needrestart compares with the files).
+	say "needrestart force: $(nr_ucode)"
 	# On CPUs that take microcode: Debian's xen-ucode loads the file
 	# behind the driver's back (4.20 keeps the newer patch cached after
 	# the forced older one, so it needs --force there), then the admin's
