@@ -42,6 +42,15 @@ metrics() {
 		say "sysfs $1 ${c##*/} $(cat "$c/version" 2>/dev/null || echo none) $(cat "$c/signature")"
 	done
 }
+# reload_as WHAT: echo 1 > reload, as the admin does: "MCXPROBE WHAT ok",
+# or "MCXPROBE WHAT error: " and the shell's message.
+reload_as() {
+	if err=$( (echo 1 > $MC/reload) 2>&1); then
+		say "$1 ok"
+	else
+		say "$1 error: $err"
+	fi
+}
 # The revisions /proc/cpuinfo gives dom0's CPUs, each once.
 cpuinfo_rev() { sed -n 's/^microcode[[:space:]]*: *//p' /proc/cpuinfo | sort -u | paste -sd' '; }
 # needrestart's own microcode check (NeedRestart::uCode, the code
@@ -105,11 +114,7 @@ elif [ -e /etc/mcx-probe-scan ]; then
 	metrics scan
 	say "cpuinfo scan: $(cpuinfo_rev)"
 	# Then the admin's reload of the file Xen loaded at boot.
-	if err=$( (echo 1 > $MC/reload) 2>&1); then
-		say "scan reload ok"
-	else
-		say "scan reload error: $err"
-	fi
+	reload_as "scan reload"
 	dmesg | grep 'microcode_xen' | tail -n 2 | sed 's/^[^]]*] /MCXPROBE scan dmesg: /' > /dev/console
 elif [ -e $MC/reload ]; then
 	metrics boot
@@ -117,11 +122,7 @@ elif [ -e $MC/reload ]; then
 	say "cpuinfo boot: $(cpuinfo_rev)"
 	say "needrestart boot: $(nr_ucode)"
 	say "needrestart itself: systemd-detect-virt --vm: $(systemd-detect-virt --vm); needrestart -b -w: $(needrestart -b -w 2>&1 | grep -c '^NEEDRESTART-UC') microcode lines"
-	if err=$( (echo 1 > $MC/reload) 2>&1); then
-		say "reload ok"
-	else
-		say "reload error: $err"
-	fi
+	reload_as reload
 	dmesg | grep 'microcode_xen' | tail -n 3 | sed 's/^/MCXPROBE dmesg: /' > /dev/console
 	metrics reload
 	# README, runbook 2: every physical CPU's revision.
@@ -191,11 +192,7 @@ elif [ -e $MC/reload ]; then
 		mon=$!
 		sleep 2
 		dmesg -C
-		if err=$( (echo 1 > $MC/reload) 2>&1); then
-			say "xen-ucode reload ok"
-		else
-			say "xen-ucode reload error: $err"
-		fi
+		reload_as "xen-ucode reload"
 		sleep 2
 		kill $mon
 		dmesg | grep 'microcode_xen' | sed 's/^[^]]*] /MCXPROBE xen-ucode dmesg: /' > /dev/console
