@@ -165,7 +165,10 @@ PY
 	# shellcheck disable=SC2086 # VAR=VALUE words
 	if run_cases "$t" "$out" "$cases" $envs; then
 		result fail "[mutants] $name survived: /$cases/ passed with $file broken; see $out"
-	elif hit=$(grep '^not ok' "$out" | grep -Em1 -- "$check"); then
+	# One grep, no pipe: under pipefail "grep | grep -m1" fails when the
+	# first grep still writes after the second found its line (SIGPIPE:
+	# seen with more than 4 KiB of failures).
+	elif hit=$(grep -Em1 -- "^not ok .*($check)" "$out"); then
 		result pass "[mutants] $name caught by its check: ${hit:0:160}"
 	else
 		result fail "[mutants] $name: /$cases/ failed, but not the check /$check/ that must catch it; see $out:"
