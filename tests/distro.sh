@@ -48,6 +48,13 @@ set_vendor() {
 		older=(intel-rev 1) running=0x1 new=0x2007006 ;;
 	esac
 }
+# The driver's answer when Xen finds nothing newer than what the CPUs run
+# or what it holds (ERE).
+uptodate='nothing to do: the CPUs already run this revision or a newer one \(Xen: -17\)'
+# moved FROM TO: Xen's line for a CPU it updated from FROM to TO (ERE)
+moved() { echo "microcode: CPU[0-9]+ updated from revision $1 to $2"; }
+# pcpus LOG STAGE: the physical CPUs the probe listed at STAGE
+pcpus() { grep -c "MCXPROBE sysfs $2 xen_cpu" "$1"; }
 host_vendor=intel
 [ "$(sed -n 's/^vendor_id[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)" != AuthenticAMD ] || host_vendor=amd
 # running: the emulated CPU's revision at power-on; new: the one Debian's
@@ -268,9 +275,9 @@ check_xen_boot() { # SUITE XEN
 check_xen_ucode() { # SUITE XEN LOG
 	local suite=$1 xen=$2 log=$3 ncpu n p="$1/Xen $2: xen-ucode"
 	grep 'MCXPROBE \(xen-ucode\|needrestart\)' "$log" | sed 's/^/#   /'
-	ncpu=$(grep -c "MCXPROBE sysfs boot xen_cpu" "$log")
+	ncpu=$(pcpus "$log" boot)
 	n=$(sed -n '/MCXPROBE needrestart force/,/MCXPROBE xen-ucode:/p' "$log" |
-		grep -cE "microcode: CPU[0-9]+ updated from revision $running to $new")
+		grep -cE "$(moved "$running" "$new")")
 	if [ "$xen" = 4.17 ]; then
 		check "$p: Debian's xen-ucode ran, and Xen loaded nothing (the CPUs run $new since the boot)" \
 			bash -c "grep -q 'MCXPROBE xen-ucode: exit ' '$log' && [ $n -eq 0 ]"
@@ -282,10 +289,10 @@ check_xen_ucode() { # SUITE XEN LOG
 	check "$p: then echo 1 > reload succeeds" has "$log" 'MCXPROBE xen-ucode reload ok'
 	if [ "$xen" = 4.17 ]; then
 		check "$p: the driver says nothing to do (Xen: -17)" \
-			has "$log" "MCXPROBE xen-ucode dmesg: microcode_xen: $fw: nothing to do: the CPUs already run this revision or a newer one \\(Xen: -17\\)\$"
+			has "$log" "MCXPROBE xen-ucode dmesg: microcode_xen: $fw: $uptodate\$"
 	else
 		check "$p: the driver says nothing to do (Xen: -17), $new before and after" \
-			has "$log" "MCXPROBE xen-ucode dmesg: microcode_xen: $fw: nothing to do: the CPUs already run this revision or a newer one \\(Xen: -17\\); boot CPU revision $new before, $new after\$"
+			has "$log" "MCXPROBE xen-ucode dmesg: microcode_xen: $fw: $uptodate; boot CPU revision $new before, $new after\$"
 		check "$p: the reload's uevent: result 0, no CPU changed by it, not mixed" \
 			bash -c "grep -q 'MCXPROBE xen-ucode uevent: MICROCODE_RESULT=0\$' '$log' &&
 				grep -q 'MCXPROBE xen-ucode uevent: MICROCODE_CHANGED=0\$' '$log' &&
@@ -308,9 +315,9 @@ check_xen_ucode() { # SUITE XEN LOG
 check_success_boot() { # SUITE XEN LOG REVS
 	local suite=$1 xen=$2 log=$3 revs=$4 ncpu n mnt tag=prom
 	! has "$log" 'MCXPROBE prom boot no-node-exporter' || tag=promfile
-	ncpu=$(grep -c "MCXPROBE sysfs boot xen_cpu" "$log")
+	ncpu=$(pcpus "$log" boot)
 	mnt=$(first "$log" 'EXT4-fs \(vda\): mounted filesystem')
-	n=$(head -n "$mnt" "$log" | grep -cE "microcode: CPU[0-9]+ updated from revision $running to $new")
+	n=$(head -n "$mnt" "$log" | grep -cE "$(moved "$running" "$new")")
 	[ "$ncpu" -ge 2 ] && [ "$n" -eq "$ncpu" ]
 	verdict "$suite/Xen $xen: Xen updated each of the $ncpu CPUs from $running to $new before the root mount ($n lines)"
 	if [ "$xen" = 4.17 ]; then
@@ -336,7 +343,7 @@ check_success_boot() { # SUITE XEN LOG REVS
 	[ "$xen" = 4.17 ] || check "$suite/Xen $xen: no kernel error of microcode_xen: the loads, reload and late loads all succeeded" \
 		has "$log" "MCXPROBE kernel-errors 0"
 	check "$suite/Xen $xen: the driver says nothing to do (Xen: -17), every CPU on $new" \
-		has "$log" "MCXPROBE dmesg: .*microcode_xen: $fw: nothing to do: the CPUs already run this revision or a newer one \\(Xen: -17\\)"
+		has "$log" "MCXPROBE dmesg: .*microcode_xen: $fw: $uptodate"
 	n=$(tail -n +"$mnt" "$log" | sed '/MCXPROBE runbook3 force/q' |
 		grep -cE "updated from revision 0x[0-9a-f]+ to 0x0*($revs)|update rev 0x[0-9a-f]+ to 0x0*($revs) ")
 	check "$suite/Xen $xen: after the root mount Xen loaded no revision of $fw again: reload and late loads were up to date ($n lines)" \
@@ -602,7 +609,7 @@ check_xen_metrics() { # SUITE XEN LOG TAG
 	rel=$(grep -oE "MCXPROBE $tag boot microcode_xen_xen_info\{release=\"[^\"]*\"\} 1" "$log" | sed 's/.*release="\([^"]*\)".*/\1/' | head -n 1)
 	[ -n "$drv" ] && [ "$rel" = "$drv" ]
 	verdict "$suite/Xen $xen: the metrics name the Xen release the driver logged: microcode_xen_xen_info{release=\"$rel\"} (driver: $drv)"
-	ncpu=$(grep -c "MCXPROBE sysfs boot xen_cpu" "$log")
+	ncpu=$(pcpus "$log" boot)
 	case $xen in
 	4.17) caps=0/0 known=0 ;;
 	*) caps=1/1 known=$ncpu ;;
@@ -666,19 +673,19 @@ scan_boot() { # SUITE XEN KVER
 	dom0=$(first "$log" '\*\*\* Building a PV Dom0 \*\*\*')
 	check "$suite/Xen $xen ucode=scan: Xen's log marks where dom0's build starts" [ "$dom0" -lt 999999999 ]
 	[ "$dom0" -lt 999999999 ] || dom0=0
-	ncpu=$(grep -c "MCXPROBE sysfs scan xen_cpu" "$log")
-	n=$(head -n "$dom0" "$log" | grep -cE "microcode: CPU[0-9]+ updated from revision $running to $new")
+	ncpu=$(pcpus "$log" scan)
+	n=$(head -n "$dom0" "$log" | grep -cE "$(moved "$running" "$new")")
 	[ "$dom0" -gt 0 ] && [ "$ncpu" -ge 2 ] && [ "$n" -eq "$ncpu" ]
 	verdict "$suite/Xen $xen ucode=scan: Xen updated each of the $ncpu CPUs from $running to $new with $fw from the early archive, before dom0 started ($n lines)"
 	check "$suite/Xen $xen ucode=scan: dom0's load from the initramfs sent the file: nothing to do (Xen: -17), every CPU on $new before and after" \
-		has "$log" "MCXPROBE klog: microcode_xen: $fw: nothing to do: the CPUs already run this revision or a newer one \\(Xen: -17\\); boot CPU revision $new before, $new after\$"
+		has "$log" "MCXPROBE klog: microcode_xen: $fw: $uptodate; boot CPU revision $new before, $new after\$"
 	[ "$dom0" -gt 0 ] && [ "$(tail -n +"$dom0" "$log" | grep -cE "update rev 0x[0-9a-f]+ to 0x0*($revs) |updated from revision")" -eq 0 ]
 	verdict "$suite/Xen $xen ucode=scan: Xen loaded nothing after dom0 started: dom0's load and reload were up to date"
 	check "$suite/Xen $xen ucode=scan: dom0's /proc/cpuinfo gives $new from its boot" \
 		has "$log" "MCXPROBE cpuinfo scan: $new\$"
 	check "$suite/Xen $xen ucode=scan: echo 1 > reload succeeds" has "$log" "MCXPROBE scan reload ok"
 	check "$suite/Xen $xen ucode=scan: the driver says nothing to do (Xen: -17): Xen holds the patch it loaded at boot" \
-		has "$log" "MCXPROBE scan dmesg: microcode_xen: $fw: nothing to do: the CPUs already run this revision or a newer one \\(Xen: -17\\); boot CPU revision $new before, $new after\$"
+		has "$log" "MCXPROBE scan dmesg: microcode_xen: $fw: $uptodate; boot CPU revision $new before, $new after\$"
 	check "$suite/Xen $xen ucode=scan: and that all $ncpu physical CPUs run $new" \
 		has "$log" "MCXPROBE scan dmesg: microcode_xen: all $ncpu physical CPUs run revision $new\$"
 	check "$suite/Xen $xen ucode=scan: the module is loaded all the same, reload is there" \
