@@ -357,6 +357,22 @@ amd=(--fw "$FWDIR/${fwfile[amd]}=${fwfile[amd]}" --file "$blobs/amd.xz=/test/fw.
 # EPYC under TCG: Xen's MWAIT idle faults; digest-check=0 lets Xen try any patch.
 amd_xen="max_cstate=0 ucode=digest-check=0"
 
+# hardening (issue 4): bad input, load, lifecycle, memory and permissions
+# against real Xen (harden.sh, with Intel's file for another CPU and an AMD
+# container as blobs), and what only the stand-in can stage: signals, waiters,
+# rmmod during an update (harden-seam.sh).  RELIABILITY has the figures.
+harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+	--file "$FWDIR/intel-ucode/06-8e-09.initramfs=/test/blob/06-8e-09"
+	--file "$FWDIR/${fwfile[amd]}=/test/blob/amd17h")
+# The longest cases, so first: the others fill the second slot meanwhile
+# instead of leaving it idle at the end.  About 60 s alone; allow for a busy
+# host.  The other kernel on the other
+# Xen too: 4.20 has forced updates and per-CPU revisions, which change
+# what is a bad input and what reaches Xen.
+run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
+run_case "harden-6.12-xen4.20" 6.12 4.20 harden --timeout 900 "${harden[@]}"
+FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
+
 for k in 6.1 6.12; do
 	for x in 4.17 4.20; do
 		run_case "intel-$k-xen$x" "$k" "$x" dom0 "${intel[@]}"
@@ -448,20 +464,6 @@ success_case "current-intel-6.1-xen4.17" 6.1 4.17 intel current
 success_case "current-intel-6.12-xen4.20" 6.12 4.20 intel current
 success_case "scan-intel-6.1-xen4.17" 6.1 4.17 intel scan
 success_case "scan-amd-6.12-xen4.20" 6.12 4.20 amd scan
-
-# hardening (issue 4): bad input, load, lifecycle, memory and permissions
-# against real Xen (harden.sh, with Intel's file for another CPU and an AMD
-# container as blobs), and what only the stand-in can stage: signals, waiters,
-# rmmod during an update (harden-seam.sh).  RELIABILITY has the figures.
-harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
-	--file "$FWDIR/intel-ucode/06-8e-09.initramfs=/test/blob/06-8e-09"
-	--file "$FWDIR/${fwfile[amd]}=/test/blob/amd17h")
-# About 60 s alone; allow for a busy host.  The other kernel on the other
-# Xen too: 4.20 has forced updates and per-CPU revisions, which change
-# what is a bad input and what reaches Xen.
-run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
-run_case "harden-6.12-xen4.20" 6.12 4.20 harden --timeout 900 "${harden[@]}"
-FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 
 # The debug kernels (tests/debug-kernel.sh, RELIABILITY): their cold builds
 # and these cases take longer than the rest of make check, so they run only
