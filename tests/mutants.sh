@@ -99,12 +99,15 @@ homes='^homes-6\.1$'
 # the mutants come, from this file itself.
 needed=$(awk -v only="$only" '$1 ~ /^mutant(_rename)?$/ && $2 ~ only {print $3}' "$0" | tr -d '"$' | sort -u)
 
+# case_of CASES: the one case that the regular expression CASES names.
+case_of() { sed 's/^\^//; s/\$$//; s/\\//g' <<<"$1"; }
+
 # passed_here CASES: under make check, run-vm.sh ran the one case CASES
 # names earlier in the same run, from the same files, and it passed.
 passed_here() {
 	local name p f
 	[ -n "${RUN_ALL_T0:-}" ] || return 1
-	name=$(sed 's/^\^//; s/\$$//; s/\\//g' <<<"$1")
+	name=$(case_of "$1")
 	f=$top/build/vm/$name/counts
 	[ -f "$f" ] && [ "$(stat -c %Y "$f")" -ge "$RUN_ALL_T0" ] && read -r p f < "$f" &&
 		[ "${p:-0}" -gt 0 ] && [ "$f" = 0 ]
@@ -117,12 +120,14 @@ baseline() {
 	if passed_here "$cases"; then
 		result pass "[mutants] baseline: /$cases/ passed in this make check's run-vm.sh, from the same files"
 		touch "$work/ok/$(tr -dc 'a-z0-9.-' <<<"$cases")"
+		cp "$top/build/vm/$(case_of "$cases")/serial.txt" "$work/ok/$(case_of "$cases").serial"
 		return
 	fi
 	log "baseline: $cases, unchanged ($(elapsed))"
 	if run_cases "$t" "$log" "$cases"; then
 		result pass "[mutants] baseline: /$cases/ passes in the copy ($(tail -n 1 "$log"))"
 		touch "$work/ok/$(tr -dc 'a-z0-9.-' <<<"$cases")"
+		cp "$t/build/vm/$(case_of "$cases")/serial.txt" "$work/ok/$(case_of "$cases").serial"
 	else
 		result fail "[mutants] baseline: /$cases/ fails in the copy, unchanged; its mutants prove nothing:"
 		grep '^not ok' "$log" | head -n 10 | sed 's/^/#   /'
@@ -134,12 +139,25 @@ for v in $needed; do
 done
 reap_all
 
+# last_step SERIAL CHECK: the scenario's step of the last "ok" line that
+# CHECK matches in the baseline's serial log SERIAL; nothing if none does
+# (a check of the host's, of Xen's side, of the run itself).  A mutant whose
+# check is a scenario's runs the scenario up to that step only
+# (RUN_VM_LAST_STEP): what comes later cannot change it.
+last_step() {
+	local n
+	[ -f "$1" ] || return 0
+	n=$(grep -nE -- "^ok [0-9]+ - .*($2)" "$1" | tail -n 1 | cut -d: -f1)
+	[ -n "$n" ] || return 0
+	awk -v n="$n" 'NR > n {exit} /^@@step / {s = $2} END {print s}' "$1"
+}
+
 # try NAME CASES CHECK ENV FILE KIND ARG1 ARG2 TREE: one mutant in TREE.
 # KIND text: replace the one ARG1 in FILE with ARG2; KIND rename: move FILE
 # to ARG1.  ENV: VAR=VALUE words for run-vm.sh.  FILE is restored after.
 try() {
 	local name=$1 cases=$2 check=$3 envs=$4 file=$5 kind=$6 a1=$7 a2=$8 t=$9
-	local out=$work/$name.log path=$t/$5 hit
+	local out=$work/$name.log path=$t/$5 hit last
 	if [ ! -e "$work/ok/$(tr -dc 'a-z0-9.-' <<<"$cases")" ]; then
 		result fail "[mutants] $name: not tried, its cases /$cases/ fail unchanged"
 		return
@@ -161,7 +179,9 @@ PY
 		fi ;;
 	rename) mv "$path" "$t/$a1" ;;
 	esac
-	log "mutant $name: $file, running /$cases/ ($(elapsed))"
+	last=$(last_step "$work/ok/$(case_of "$cases").serial" "$check")
+	envs+=${last:+ RUN_VM_LAST_STEP=$last}
+	log "mutant $name: $file, running /$cases/${last:+ up to step $last} ($(elapsed))"
 	# shellcheck disable=SC2086 # VAR=VALUE words
 	if run_cases "$t" "$out" "$cases" $envs; then
 		result fail "[mutants] $name survived: /$cases/ passed with $file broken; see $out"
