@@ -5,7 +5,10 @@
 # order; ends with a table of each script's time and status and one line
 # "N passed, M failed", and fails if anything did.  A script that is
 # missing or not executable, or that exits non-zero, is a failure; so is a
-# run in which nothing passed.  To add a script, add its name to the list.
+# run in which nothing passed.  To add a script, add its name to the list;
+# scripts joined by "+" run side by side (distro's installed systems leave
+# a core half idle in their chroot checks and at their end, which the
+# mutants, one VM at a time, fill).
 #
 # RUN_ALL_DEADLINE (seconds from the start, default 4800: CI stops a run at
 # 90 min) bounds the whole run: a script still running then is stopped (its
@@ -14,11 +17,11 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-scripts=(unit static run-vm distro mutants)
+scripts=(unit static run-vm distro+mutants)
 deadline=${RUN_ALL_DEADLINE:-4800}
 [[ $deadline =~ ^[0-9]+$ ]] || die "RUN_ALL_DEADLINE must be seconds, not '$deadline'"
 t0=$(date +%s)
-table=()
+table=$(mktemp)
 
 # timed NAME CMD...: CMD, stopped at the deadline (with everything it
 # started: timeout signals its whole process group); its status, 124 if
@@ -29,37 +32,41 @@ timed() {
 	start=$(date +%s)
 	left=$((t0 + deadline - start))
 	if [ "$left" -le 0 ]; then
-		table+=("$(printf '%-10s %6s  %s' "$name" - "not run: the deadline (RUN_ALL_DEADLINE=$deadline s) had passed")")
+		printf '%-10s %6s  %s\n' "$name" - "not run: the deadline (RUN_ALL_DEADLINE=$deadline s) had passed" >> "$table"
 		result fail "[run-all] tests/$name.sh not run: the deadline of $deadline s had passed"
 		return 125
 	fi
 	log "tests/$name.sh (at most $left s left)"
 	# In the background, so that a signal to this script is handled at once.
 	timeout -k 30 "$left" "$@" &
-	child=$!
-	wait $child
+	wait $!
 	rc=$?
-	child=
 	local took=$(( $(date +%s) - start ))
 	if [ "$took" -ge "$left" ] && { [ $rc -eq 124 ] || [ $rc -eq 137 ]; }; then
 		rc=124
-		table+=("$(printf '%-10s %6s  %s' "$name" "$took s" "stopped at the deadline ($deadline s)")")
+		printf '%-10s %6s  %s\n' "$name" "$took s" "stopped at the deadline ($deadline s)" >> "$table"
 		result fail "[run-all] tests/$name.sh was stopped at the deadline ($deadline s from the start)"
 	else
-		table+=("$(printf '%-10s %6s  %s' "$name" "$took s" "exit status $rc")")
+		printf '%-10s %6s  %s\n' "$name" "$took s" "exit status $rc" >> "$table"
 		log "tests/$name.sh: exit status $rc, $took s"
 	fi
 	return $rc
 }
 
-# ^C or a stop from outside: stop the script running now, with its VMs
-# (timeout made its process group).
-child=
-trap '[ -z "$child" ] || kill -TERM -- -"$child" 2>/dev/null; exit 130' INT TERM
+# ^C or a stop from outside: stop the scripts running now, with their VMs
+# (each timeout made its own process group).
+stop_all() {
+	local p
+	for p in $(pgrep -P $$ -x timeout) $(pgrep -P "$(pgrep -P $$ | paste -sd,)" -x timeout 2>/dev/null); do
+		kill -TERM -- -"$p" 2>/dev/null
+	done
+	exit 130
+}
+trap stop_all INT TERM
 
 end() {
 	echo "# time of each script (s), $(( $(date +%s) - t0 )) s in all:"
-	printf '#   %s\n' "${table[@]}"
+	sed 's/^/#   /' "$table"
 	summary
 }
 
@@ -71,11 +78,13 @@ fi
 export RUN_ALL=1
 # Results of this run are newer than this (mutants.sh reuses run-vm's).
 export RUN_ALL_T0=$t0
-for t in "${scripts[@]}"; do
+# one SCRIPT: runs it, timed; a missing script or a failure is counted.
+one() {
+	local t=$1 rc
 	if [ ! -f "$here/$t.sh" ] || [ ! -x "$here/$t.sh" ]; then
 		result fail "[run-all] tests/$t.sh is missing or not executable"
-		table+=("$(printf '%-10s %6s  %s' "$t" - "missing or not executable")")
-		continue
+		printf '%-10s %6s  %s\n' "$t" - "missing or not executable" >> "$table"
+		return
 	fi
 	timed "$t" "$here/$t.sh"
 	rc=$?
@@ -83,5 +92,16 @@ for t in "${scripts[@]}"; do
 	0 | 124 | 125 | 137) ;;
 	*) result fail "[run-all] tests/$t.sh exited with status $rc" ;;
 	esac
+}
+for group in "${scripts[@]}"; do
+	if [[ $group != *+* ]]; then
+		one "$group"
+		continue
+	fi
+	# Side by side: the mutants one VM at a time (unless told otherwise).
+	for t in ${group//+/ }; do
+		MUTANTS_JOBS=${MUTANTS_JOBS:-1} one "$t" &
+	done
+	wait
 done
 end
