@@ -5,7 +5,8 @@
 # kernel's headers (KVER is 6.1, 6.12 or sid, sid's newest kernel; 6.1-debug, 6.1-debug-nokasan: a
 # debug kernel's build tree, tests/debug-kernel.sh) in build/KVER (build/KVER-fake with
 # MICROCODE_XEN_FAKE_HV=y: the test build, tests/fake_hv.h), and the static
-# test helper in build/mcxio.  An external module builds in its own folder, so each
+# test helper in build/mcxio.  MCX_BUILD_PREFIX=P builds in build/PKVER
+# instead (static.sh: its folders, which it empties, are not the VMs').  An external module builds in its own folder, so each
 # kernel gets a copy of the sources.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 kver=$1
 shift
 top=$(cd "$here/.." && pwd)
-out=$top/build/$kver${MICROCODE_XEN_FAKE_HV:+-fake}
+out=$top/build/${MCX_BUILD_PREFIX:-}$kver${MICROCODE_XEN_FAKE_HV:+-fake}
 mkdir -p "$out"
 # Several test runs may build at once: one at a time per folder.
 exec 9>"$out.lock"

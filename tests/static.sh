@@ -40,8 +40,9 @@ klabel() { if [ "$1" = sid ]; then echo "sid ($("$here/sid.sh" version))"; else 
 for k in 6.1 6.12 sid; do
 	for fake in "" y; do
 		what="W=1 C=1 build${fake:+ (test build)} against $(klabel "$k")"
-		rm -rf "$top/build/$k${fake:+-fake}"
-		if out=$(MICROCODE_XEN_FAKE_HV=$fake "$here/build.sh" "$k" W=1 C=1 2>&1); then
+		# Folders of its own: the VM tests build beside it (run-all.sh).
+		rm -rf "$top/build/static-$k${fake:+-fake}"
+		if out=$(MCX_BUILD_PREFIX=static- MICROCODE_XEN_FAKE_HV=$fake "$here/build.sh" "$k" W=1 C=1 2>&1); then
 			# Only the compiler's and sparse's words count: kbuild's own
 			# notes (BTF skipped for lack of vmlinux) are not about this code.
 			warn=$(grep -E 'warning|error' <<<"$out" | grep -v 'Skipping BTF')
