@@ -6,9 +6,9 @@
 # "N passed, M failed", and fails if anything did.  A script that is
 # missing or not executable, or that exits non-zero, is a failure; so is a
 # run in which nothing passed.  To add a script, add its name to the list;
-# scripts joined by "+" run side by side (distro's installed systems leave
-# a core half idle in their chroot checks and at their end, which the
-# mutants, one VM at a time, fill).
+# scripts joined by "+" run side by side: the static gates build on one
+# core, beside the VMs; the mutants, one VM at a time, fill what the
+# installed systems' chroot checks leave idle.
 #
 # RUN_ALL_DEADLINE (seconds from the start, default 4800: CI stops a run at
 # 90 min) bounds the whole run: a script still running then is stopped (its
@@ -17,7 +17,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-scripts=(unit static run-vm distro+mutants)
+scripts=(unit static+run-vm distro+mutants)
 deadline=${RUN_ALL_DEADLINE:-4800}
 [[ $deadline =~ ^[0-9]+$ ]] || die "RUN_ALL_DEADLINE must be seconds, not '$deadline'"
 t0=$(date +%s)
