@@ -209,6 +209,9 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log i
 	# The console ends lines with CR LF, lines fetched over HTTP add a CR.
 	[ ! -e "$log" ] || sed -i 's/\r//g' "$log"
 	took "$suite boot ($name)" "$t"
+	# Where the boot's time went: the probe's parts, seconds after the
+	# kernel's start.
+	echo "  $(grep -o 'MCXPROBE at .*' "$log" | sed 's/^MCXPROBE at //' | paste -sd' ')" >> "$out/times"
 	check "$suite: the boot $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen") ran to the probe's end (QEMU status $rc)" \
 		has "$log" "MCXPROBE done"
 	if grep -nE 'Oops|BUG:|WARNING: CPU:|cut here|Call Trace|blocked for more than' "$log" | grep -v MCXPROBE | head -n 5 | sed 's/^/#   /' | grep .; then

@@ -11,6 +11,10 @@ say() { echo "MCXPROBE $*" > /dev/console; }
 # the journal at the end.
 dmesg -n 5
 MC=/sys/devices/system/cpu/microcode
+# at NAME: how long after the kernel's start a part begins (the host puts
+# these into the run's times).
+at() { say "at $(cut -d' ' -f1 /proc/uptime) s: $1"; }
+at probe
 # metrics STAGE: microcode_xen's metrics as the real node_exporter serves
 # them (after udev ran the metrics program for every event so far), and each
 # physical CPU's revision beside them, as "MCXPROBE prom|sysfs STAGE ..."
@@ -120,7 +124,9 @@ elif [ -e $MC/reload ]; then
 	metrics boot
 	# dom0's own record of the revision (needrestart reads it).
 	say "cpuinfo boot: $(cpuinfo_rev)"
+	at needrestart
 	say "needrestart boot: $(nr_ucode)"
+	at reload
 	say "needrestart itself: systemd-detect-virt --vm: $(systemd-detect-virt --vm); needrestart -b -w: $(needrestart -b -w 2>&1 | grep -c '^NEEDRESTART-UC') microcode lines"
 	reload_as reload
 	dmesg | grep 'microcode_xen' | tail -n 3 | sed 's/^/MCXPROBE dmesg: /' > /dev/console
@@ -135,6 +141,7 @@ elif [ -e $MC/reload ]; then
 		dpkg-trigger --no-await "/lib/firmware/$1" &&
 			dpkg --triggers-only microcode-xen-dkms 2>&1 | grep -v '^Processing' | paste -sd'|'
 	}
+	at late-load
 	old=$(cd /root/mcx-older && find . -type f | sed 's|^\./||')
 	own=${old%%/*}
 	case $own in intel-ucode) other=amd-ucode ;; *) other=intel-ucode ;; esac
@@ -163,6 +170,7 @@ elif [ -e $MC/reload ]; then
 	# vendor file claiming the running revision) replaces the installed
 	# one, as a downgrade of the microcode package would, then the forced
 	# load, word for word as the runbook has it.
+	at runbook3
 	[ ! -e "/lib/firmware/$old" ] || cp "/lib/firmware/$old" /run/mcx-fw.saved
 	cp "/root/mcx-older/$old" "/lib/firmware/$old"
 	dmesg -C
@@ -176,6 +184,7 @@ elif [ -e $MC/reload ]; then
 	else
 		rm -f "/lib/firmware/$old"
 	fi
+	at needrestart
 	# With Debian's file back (needrestart compares with the files).
 	say "needrestart force: $(nr_ucode)"
 	# On CPUs that take microcode: Debian's xen-ucode loads the file
@@ -183,6 +192,7 @@ elif [ -e $MC/reload ]; then
 	# the forced older one, so it needs --force there), then the admin's
 	# reload: up to date, no partial update, nothing changed by it.
 	xu=$(ls /usr/lib/xen-4.*/bin/xen-ucode 2>/dev/null | head -n 1)
+	at xen-ucode
 	if [ -e /etc/mcx-probe-take ] && [ -n "$xu" ]; then
 		modprobe xen-privcmd 2>/dev/null
 		case $xu in */xen-4.17/*) f= ;; *) f=--force ;; esac
@@ -201,6 +211,7 @@ elif [ -e $MC/reload ]; then
 		say "needrestart xen-ucode: $(nr_ucode)"
 	fi
 fi
+at journal
 journalctl -b -t microcode-xen-metrics --no-pager -o cat | sed 's/^/MCXPROBE metrics-log: /' > /dev/console
 # Errors of our unit, modprobe or DKMS; and, apart, the module's own kernel
 # lines at error level (Xen's refusals: under emulation every update fails).
@@ -219,5 +230,6 @@ journalctl -b -u microcode-xen.service --no-pager -o cat | sed 's/^/MCXPROBE uni
 # this one is in the hypercall).
 journalctl -k -b --no-pager -o cat | grep -E 'microcode_xen|EXT4-fs \(vda\): mounted filesystem' |
 	sed 's/^/MCXPROBE klog: /' > /dev/console
+at done
 say "done"
 systemctl poweroff -f
