@@ -1129,6 +1129,13 @@ suite_test() { # SYSTEM XEN
 	t=$SECONDS
 	# trixie-itools has the same hook as bookworm.
 	[ "$suite" = trixie-itools ] || initramfs_modes "$suite" "$root" "$kver"
+	# The boots are done, and the installed initramfs modes checked with
+	# Debian's MODULES=most: from here on the checks read only what the
+	# package adds (its hook adds the module itself), so initramfs-tools
+	# copies no other module.  A rebuild of 6.1's took 23 s (1.6 s so), most for the
+	# kernel's 3000 modules, and these checks make about ten.
+	[ ! -d "$root/etc/initramfs-tools/conf.d" ] || [ -x "$root/usr/bin/lsinitrd" ] ||
+		echo MODULES=list > "$root/etc/initramfs-tools/conf.d/zz-mcx-test-modules"
 	upgrade_scripts "$suite" "$root"
 	[ "$suite" != trixie-itools ] || autopkgtest_dkms "$suite" "$root"
 	grub_checks "$suite" "$root"
