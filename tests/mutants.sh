@@ -148,6 +148,9 @@ last_step() {
 	local n
 	[ -f "$1" ] || return 0
 	n=$(grep -nE -- "^ok [0-9]+ - .*($2)" "$1" | tail -n 1 | cut -d: -f1)
+	# A check named with its failure's words ("DESC: what was seen"): DESC.
+	[ -n "$n" ] || [[ $2 != *": "* ]] ||
+		n=$(grep -nE -- "^ok [0-9]+ - .*(${2%%: *})" "$1" | tail -n 1 | cut -d: -f1)
 	[ -n "$n" ] || return 0
 	awk -v n="$n" 'NR > n {exit} /^@@step / {s = $2} END {print s}' "$1"
 }
@@ -179,9 +182,15 @@ PY
 		fi ;;
 	rename) mv "$path" "$t/$a1" ;;
 	esac
-	last=$(last_step "$work/ok/$(case_of "$cases").serial" "$check")
-	envs+=${last:+ RUN_VM_LAST_STEP=$last}
-	log "mutant $name: $file, running /$cases/${last:+ up to step $last} ($(elapsed))"
+	# A mutant of a host file (ENV HOST=y) boots nothing: the host file
+	# reads the baseline's log.
+	if [[ " $envs " == *" HOST=y "* ]]; then
+		envs=${envs//HOST=y/RUN_VM_SERIAL=$work/ok/$(case_of "$cases").serial}
+	else
+		last=$(last_step "$work/ok/$(case_of "$cases").serial" "$check")
+		envs+=${last:+ RUN_VM_LAST_STEP=$last}
+	fi
+	log "mutant $name: $file, running /$cases/${last:+ up to step $last}$([[ $envs != *RUN_VM_SERIAL* ]] || echo " on the baseline's log") ($(elapsed))"
 	# shellcheck disable=SC2086 # VAR=VALUE words
 	if run_cases "$t" "$out" "$cases" $envs; then
 		result fail "[mutants] $name survived: /$cases/ passed with $file broken; see $out"
@@ -204,10 +213,10 @@ mutant() {
 	[[ $1 =~ $only ]] || return 0
 	spawn "$1" try "$1" "$2" "$3" "${7:-}" "$4" text "$5" "$6"
 }
-# mutant_rename NAME CASES CHECK FILE NEWFILE: the same, FILE moved away.
+# mutant_rename NAME CASES CHECK FILE NEWFILE [ENV]: the same, FILE moved away.
 mutant_rename() {
 	[[ $1 =~ $only ]] || return 0
-	spawn "$1" try "$1" "$2" "$3" "" "$4" rename "$5" ""
+	spawn "$1" try "$1" "$2" "$3" "${6:-}" "$4" rename "$5" ""
 }
 
 nl=$'\n'
@@ -281,18 +290,20 @@ mutant busy-wait-named "$hseam" "the device write reached the stand-in: still no
 mutant oom-kill "$seam" "Oops, BUG, WARNING, trace or OOM kill" tests/vm/seam.sh \
 	"${nl}step unload$nl" \
 	"${nl}echo 'Out of memory: Killed process 1 (init)' > /dev/console${nl}step unload$nl"
+# Mutants of digest.host, Xen's side, which reads the serial log: each is
+# judged on the baseline's log (HOST=y), with no boot.
 # A host check of a step that does not exist (misspelt).
 mutant misspelt-step "$digest" "step unknwon is marked 0 times" tests/vm/digest.host \
-	"xen_silent unknown " "xen_silent unknwon "
+	"xen_silent unknown " "xen_silent unknwon " HOST=y
 # A host file that stops after its first check: a line bash rejects, then
 # an early return.  Its later checks were lost without a word.
 mutant host-file-syntax "$digest" "digest.host (does not parse|did not run to its end)" \
-	tests/vm/digest.host "${nl}xen_said unknown " "${nl}fi${nl}xen_said unknown "
+	tests/vm/digest.host "${nl}xen_said unknown " "${nl}fi${nl}xen_said unknown " HOST=y
 mutant host-file-returns "$digest" "digest.host did not run to its end" \
-	tests/vm/digest.host "${nl}xen_said unknown " "${nl}return 0${nl}xen_said unknown "
+	tests/vm/digest.host "${nl}xen_said unknown " "${nl}return 0${nl}xen_said unknown " HOST=y
 # The host file renamed: a real-Xen case without Xen's side checked.
 mutant_rename host-file-renamed "$digest" "no tests/vm/digest.host" \
-	tests/vm/digest.host tests/vm/digest.host.old
+	tests/vm/digest.host tests/vm/digest.host.old HOST=y
 # A boot that dies in the middle of a step (here: the first), as a PVH dom0
 # once triple-faulted, is not retried: that is where the driver runs.
 # vm.sh fakes it once per case; the case is retried only if that counts.
