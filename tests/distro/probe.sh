@@ -80,16 +80,23 @@ EOF
 say "kernel $(uname -r)"
 if [ -d /sys/devices/system/xen_cpu ]; then say "dom0 yes"; else say "dom0 no"; fi
 if [ -d /sys/module/microcode_xen ]; then say "module loaded"; else say "module absent"; fi
-say "unit $(systemctl is-active microcode-xen.service) condition=$(systemctl show -p ConditionResult --value microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
-say "failed-units $(systemctl list-units --failed --plain --no-legend | grep -c .)"
-systemctl list-units --failed --plain --no-legend | sed 's/^/MCXPROBE failed: /' > /dev/console
-say "metrics-unit condition=$(systemctl show -p ConditionResult --value microcode-xen-metrics.service) result=$(systemctl show -p Result --value microcode-xen-metrics.service)"
+# Each unit's state from one systemctl (each call takes seconds under
+# TCG): prop UNIT PROPERTY.  ActiveState is what systemctl is-active says.
+for u in microcode-xen microcode-xen-metrics; do
+	systemctl show -p ActiveState,ConditionResult,Result,ExecMainStartTimestampMonotonic "$u.service" > "/run/mcx-unit-$u"
+done
+prop() { sed -n "s/^$2=//p" "/run/mcx-unit-${1%.service}"; }
+say "unit $(prop microcode-xen.service ActiveState) condition=$(prop microcode-xen.service ConditionResult) result=$(prop microcode-xen.service Result)"
+systemctl list-units --failed --plain --no-legend > /run/mcx-failed
+say "failed-units $(grep -c . /run/mcx-failed)"
+sed 's/^/MCXPROBE failed: /' /run/mcx-failed > /dev/console
+say "metrics-unit condition=$(prop microcode-xen-metrics.service ConditionResult) result=$(prop microcode-xen-metrics.service Result)"
 if [ -e /etc/mcx-probe-off ]; then
 	# microcode-xen.service disabled, no module in the initramfs: nothing
 	# may have loaded it.  Then the second chance: the module loaded
 	# (as an initramfs would) while no vendor file was there, so nothing
 	# was sent; the boot service sends the root file system's file.
-	say "off unit $(systemctl is-active microcode-xen.service) started=$(systemctl show -p ExecMainStartTimestampMonotonic --value microcode-xen.service)"
+	say "off unit $(prop microcode-xen.service ActiveState) started=$(prop microcode-xen.service ExecMainStartTimestampMonotonic)"
 	mkdir -p /run/mcx-hidden
 	mv /lib/firmware/intel-ucode /lib/firmware/amd-ucode /run/mcx-hidden/
 	modprobe microcode_xen
@@ -102,7 +109,7 @@ elif [ -e /etc/mcx-probe-blacklist ]; then
 	# modprobe.blacklist=microcode_xen and microcode_xen.update_on_load=0
 	# on dom0's command line, the boot service enabled and the module in the
 	# initramfs: nothing may have loaded it; each loader says why once.
-	say "blacklist unit $(systemctl is-active microcode-xen.service) result=$(systemctl show -p Result --value microcode-xen.service)"
+	say "blacklist unit $(prop microcode-xen.service ActiveState) result=$(prop microcode-xen.service Result)"
 	say "blacklist cmdline $(cat /proc/cmdline)"
 	# As the README has it: the initramfs's line and the boot service's.
 	journalctl -b --no-pager | grep 'microcode_xen not loaded' | sed 's/^/MCXPROBE blacklist log: /' > /dev/console
