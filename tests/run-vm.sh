@@ -384,10 +384,11 @@ harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 	--file "$FWDIR/intel-ucode/06-8e-09.initramfs=/test/blob/06-8e-09"
 	--file "$FWDIR/${fwfile[amd]}=/test/blob/amd17h")
 # The longest cases, so first: the others fill the second slot meanwhile
-# instead of leaving it idle at the end.  About 60 s alone; allow for a busy
-# host.  The other kernel on the other
-# Xen too: 4.20 has forced updates and per-CPU revisions, which change
-# what is a bad input and what reaches Xen.
+# instead of leaving it idle at the end (94 and 102 s each in make check,
+# 313 and 303 s when both ran last, side by side with a thread per vCPU);
+# the timeout allows for a busy host.  The other kernel on the other Xen
+# too: 4.20 has forced updates and per-CPU revisions, which change what is
+# a bad input and what reaches Xen.
 run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
 run_case "harden-6.12-xen4.20" 6.12 4.20 harden --timeout 900 "${harden[@]}"
 FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
