@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 host_tools() {
 	local want=(qemu-system-x86 cpio xz-utils zstd python3 sparse coccinelle dwarves gcc make
 		    libc6-dev linux-source-6.1 bc libelf-dev)
-	want+=(debootstrap lintian dkms dh-dkms debhelper dpkg-dev fakeroot e2fsprogs)
+	want+=(debootstrap lintian dkms dh-dkms debhelper dpkg-dev fakeroot e2fsprogs procps)
 	local missing=()
 	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
