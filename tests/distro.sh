@@ -192,7 +192,7 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log i
 	# on two cores): the stall report waits 120 s.  Hung tasks, longer
 	# stalls, Oopses and BUGs are still reported and fail the boot below.
 	local slow="nosoftlockup rcupdate.rcu_cpu_stall_timeout=120"
-	qemu=("$qbin" "${lflags[@]}" -machine q35 -accel tcg,thread=single -smp 2 -m 2048 -nographic -no-reboot
+	qemu=("$qbin" "${lflags[@]}" -machine q35 -accel "tcg,thread=${MCX_TCG_THREAD:-single}" -smp 2 -m 2048 -nographic -no-reboot
 	      -vga none -nic none
 	      -monitor none -serial "file:$log" -drive "file=$out/$suite/disk.img,format=raw,if=virtio")
 	if [ "$xen" = none ]; then

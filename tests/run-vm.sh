@@ -250,7 +250,7 @@ one_case() {
 	fi
 	serial=$out/serial.txt
 	tr -d '\r' < "$out/serial.log" > "$serial" 2>/dev/null || : > "$serial"
-	log "$tag finished in $(cat "$out/seconds" 2>/dev/null) s"
+	[ -n "${RUN_VM_SERIAL:-}" ] || log "$tag finished in $(cat "$out/seconds" 2>/dev/null) s"
 	if [ $rc -ne 0 ]; then
 		last=$(grep '^@@step ' "$serial" | tail -n 1)
 		last=${last#@@step }
