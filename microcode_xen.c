@@ -52,9 +52,11 @@
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/cpu.h>
+#include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/firmware.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -187,30 +189,15 @@ struct mcx_verdict {
 	int xen;
 	int ret;
 	const char *what;
-	/* The releases on which the answer can also mean "up to date". */
-	const char *stale;
 };
 
 static const struct mcx_verdict mcx_verdicts[] = {
 	{ -EEXIST, 0, "the CPUs already run this revision or a newer one" },
-	/*
-	 * Before -EEXIST (Xen 4.19, backported to 4.18.3 and 4.17.5), Xen
-	 * answered "up to date" with -ENOENT when it had a newer patch cached
-	 * and, on Intel, -EINVAL when it had none.  4.17 and 4.18 with several
-	 * CPUs report any CPU's failure, -EEXIST included, as -EBUSY.
-	 */
-	{ -ENOENT, -ENODATA, "no update in it for these CPUs",
-	  "Xen < 4.17.5/4.18.3/4.19" },
-	{ -EINVAL, -EBADMSG, "Xen cannot use it (malformed, or another vendor's)",
-	  "Xen < 4.17.5/4.18.3/4.19" },
+	/* On some releases these three can also mean "up to date": mcx_stale_at(). */
+	{ -ENOENT, -ENODATA, "no update in it for these CPUs" },
+	{ -EINVAL, -EBADMSG, "Xen cannot use it (malformed, or another vendor's)" },
 	{ -EIO, -EIO, "a CPU did not take the update (see xl dmesg)" },
-	/*
-	 * With several CPUs and no patch cached in Xen, releases that abort
-	 * the rendezvous on the lead CPU's -EEXIST and do not yet return it
-	 * (Documentation/xen-releases.txt).
-	 */
-	{ -EBUSY, -EBUSY, "Xen could not update all CPUs together",
-	  "Xen 4.17.6+/4.18.6+/4.20.2/4.21.0 with nothing cached" },
+	{ -EBUSY, -EBUSY, "Xen could not update all CPUs together" },
 	{ -ENXIO, -ENXIO, "Xen finds updating these AMD CPUs from their revision unsafe" },
 	/*
 	 * xmalloc_whole_pages(): one block, the blob's size rounded up to a
@@ -224,6 +211,49 @@ static const struct mcx_verdict mcx_verdicts[] = {
 	{ -EACCES, -EACCES, "Xen's FLASK policy denies dom0 the xen:microcode permission" },
 	{ -EOPNOTSUPP, -EOPNOTSUPP, "this Xen was built without microcode loading" },
 };
+
+/*
+ * The running Xen's release, read once at load.  A "-pre" build of X.Y.Z is
+ * X.Y.(Z-1) with some later commits: either patch level, patch_lo or
+ * patch_hi.  No patch level in the extraversion: 0.
+ */
+static struct {
+	unsigned int major, minor, patch_lo, patch_hi;
+} mcx_xen;
+
+/*
+ * Whether Xen X.Y.@patch answers @xen also when the CPUs already run the
+ * file's revision (Documentation/xen-releases.txt, "Xen's answer to an
+ * update"; the package's metrics program applies the same rule):
+ *  - before -EEXIST (4.19, backported to 4.18.3 and 4.17.5), "up to date"
+ *    was -ENOENT with a newer patch cached, else -EINVAL (Intel and AMD);
+ *  - with several CPUs and no patch cached, 4.17.6+, 4.18.6+, 4.20.2 and
+ *    4.21.0 abort the rendezvous on the lead CPU's -EEXIST and report the
+ *    abort as -EBUSY.
+ */
+static bool mcx_stale_at(int xen, unsigned int patch)
+{
+	unsigned int major = mcx_xen.major, minor = mcx_xen.minor;
+
+	switch (xen) {
+	case -ENOENT:
+	case -EINVAL:
+		return major < 4 || (major == 4 && minor < 17) ||
+		       (major == 4 && minor == 17 && patch < 5) ||
+		       (major == 4 && minor == 18 && patch < 3);
+	case -EBUSY:
+		if (major != 4)
+			return false;
+		return ((minor == 17 || minor == 18) && patch >= 6) ||
+		       (minor == 20 && patch == 2) || (minor == 21 && patch == 0);
+	}
+	return false;
+}
+
+static bool mcx_stale(int xen)
+{
+	return mcx_stale_at(xen, mcx_xen.patch_lo) || mcx_stale_at(xen, mcx_xen.patch_hi);
+}
 
 static const struct mcx_verdict *mcx_find_verdict(int xen)
 {
@@ -630,9 +660,9 @@ static int mcx_explain(const char *src, int xen, bool force, const char *revs)
 	}
 	if (!v->ret)
 		pr_info("%s: nothing to do: %s (Xen: %d)%s\n", src, v->what, xen, revs);
-	else if (v->stale)
-		pr_err("%s: update failed: %s, or up to date on %s (Xen: %d)%s\n",
-		       src, v->what, v->stale, xen, revs);
+	else if (mcx_stale(xen))
+		pr_err("%s: update failed: %s, or up to date, which this Xen answers alike (Xen: %d)%s\n",
+		       src, v->what, xen, revs);
 	else
 		pr_err("%s: update failed: %s (Xen: %d)%s\n", src, v->what, xen, revs);
 	return v->ret;
@@ -749,7 +779,7 @@ static void mcx_pick_fw_file(void)
 		mcx_fw_file, v.family, v.model, v.stepping, from);
 }
 
-/* Once at load: which Xen answers, for reading its verdicts (its release decides them). */
+/* Once at load: which Xen answers; its release decides what some answers mean (mcx_stale()). */
 static void mcx_log_xen_version(void)
 {
 	char extra[MCX_XEN_EXTRA_LEN];
@@ -757,6 +787,14 @@ static void mcx_log_xen_version(void)
 
 	mcx_hv_xen_version(&major, &minor, extra, sizeof(extra));
 	pr_info("hypervisor: Xen %u.%u%s\n", major, minor, extra);
+	mcx_xen.major = major;
+	mcx_xen.minor = minor;
+	if (extra[0] != '.' || !isdigit(extra[1]) ||
+	    sscanf(extra + 1, "%u", &mcx_xen.patch_hi) != 1)
+		mcx_xen.patch_hi = 0;
+	mcx_xen.patch_lo = mcx_xen.patch_hi;
+	if (strstr(extra, "-pre") && mcx_xen.patch_hi)
+		mcx_xen.patch_lo--;
 }
 
 /* Why the firmware loader could not produce @name, for the admin. */

@@ -102,6 +102,9 @@ static inline bool mcx_hv_initial_domain(void)
 	return fake_dom0;
 }
 
+/* The release the stand-in claims: 4.fake_xen_minor followed by fake_xen_extra. */
+static uint fake_xen_minor = 20;
+module_param(fake_xen_minor, uint, 0444);
 static char *fake_xen_extra = ".0-stand-in";
 module_param(fake_xen_extra, charp, 0444);
 
@@ -109,7 +112,7 @@ static inline void mcx_hv_xen_version(unsigned int *major, unsigned int *minor,
 				      char *extra, size_t size)
 {
 	*major = 4;
-	*minor = 20;
+	*minor = fake_xen_minor;
 	strscpy(extra, fake_xen_extra, size);
 }
 

@@ -337,6 +337,10 @@ mutant no-ready-event "$seam" "a change event for the misc device follows" micro
 # Xen's release not logged at load.
 mutant no-xen-release "$seam" "the load names the hypervisor's release" microcode_xen.c \
 	"	mcx_log_xen_version();$nl" ""
+# A "-pre" build judged by its own patch level only: 4.20.3-pre may be 4.20.2.
+mutant pre-release-one-level "$seam" "Xen 4.20.3-pre: its -16 may mean up to date" microcode_xen.c \
+	"	return mcx_stale_at(xen, mcx_xen.patch_lo) || mcx_stale_at(xen, mcx_xen.patch_hi);" \
+	"	return mcx_stale_at(xen, mcx_xen.patch_hi);"
 # Xen's -EBUSY on a revision read passed through as EBUSY.
 mutant revision-busy-as-is "$seam" "reads as EAGAIN" microcode_xen.c \
 	"		return -EAGAIN;$nl	case -ENODATA:" "		return ret;$nl	case -ENODATA:"
