@@ -192,6 +192,7 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log i
 	# on two cores): the stall report waits 120 s.  Hung tasks, longer
 	# stalls, Oopses and BUGs are still reported and fail the boot below.
 	local slow="nosoftlockup rcupdate.rcu_cpu_stall_timeout=120"
+	# Xen's bootscrub=0: tests/vm.sh says why.
 	qemu=("$qbin" "${lflags[@]}" -machine q35 -accel "tcg,thread=${MCX_TCG_THREAD:-single}" -smp 2 -m 2048 -nographic -no-reboot
 	      -vga none -nic none
 	      -monitor none -serial "file:$log" -drive "file=$out/$suite/disk.img,format=raw,if=virtio")
@@ -202,7 +203,7 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log i
 		[ -e "$CACHE/xen-$xen/xen" ] ||
 			zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
 		qemu+=(-cpu "$cpu" -kernel "$CACHE/xen-$xen/xen"
-		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 $xen_cpu_args $extra"
+		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 bootscrub=0 $xen_cpu_args $extra"
 		       -initrd "$out/$suite/vmlinuz-$kver root=/dev/vda rw console=hvc0 earlyprintk=xen panic=-1 $slow$dom0,$out/$suite/initrd.img-$kver")
 	fi
 	log "$suite: booting $kver $([ "$xen" = none ] && echo "without Xen" || echo "under Xen $xen")$([ "${ucode:-stock}" = stock ] || echo ", CPUs that take microcode") (a few minutes under TCG)"
