@@ -142,7 +142,7 @@ list_initrd() {
 }
 
 make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
-	local t=$SECONDS root=$2
+	local t=$SECONDS root=$2 rc=0
 	install -m 0755 "$here/distro/probe.sh" "$root/usr/local/sbin/mcx-probe"
 	# The "older" vendor file of the rollback runbook: a copy of the file
 	# that claims the revision the emulated CPU runs, so that Xen 4.20's
@@ -168,7 +168,15 @@ make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	umount_all "$root"
 	rm -f "$out/$1/disk.img"
 	truncate -s 4G "$out/$1/disk.img"
-	mkfs.ext4 -q -F -d "$root" "$out/$1/disk.img" || { bad "$1: mkfs.ext4 -d makes the disk"; return 1; }
+	# apt's downloaded packages (400 MB on bookworm, for the chroot's
+	# checks) stay out of the disk: nothing in the VM installs any, and
+	# mkfs.ext4 took 15 s with them, 10 s without.
+	mv "$root/var/cache/apt/archives" "$out/$1/apt-archives"
+	mkdir -p "$root/var/cache/apt/archives/partial"
+	mkfs.ext4 -q -F -d "$root" "$out/$1/disk.img" || { bad "$1: mkfs.ext4 -d makes the disk"; rc=1; }
+	rm -rf "$root/var/cache/apt/archives"
+	mv "$out/$1/apt-archives" "$root/var/cache/apt/archives"
+	[ "$rc" -eq 0 ] || return 1
 	mount_all "$root"
 	took "$1 disk image" "$t"
 }
