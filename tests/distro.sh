@@ -96,8 +96,8 @@ build_deb() {
 	deb=$(compgen -G "$src/build/deb/microcode-xen-dkms_*_all.deb" | head -n1)
 	dsc=$(compgen -G "$src/build/deb/microcode-xen_*.dsc" | head -n1)
 	version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$src/dkms.conf")
-	if [ -n "$deb" ] && [ -n "$dsc" ] && [[ $deb == *"_${version}_all.deb" ]]; then
-		ok "make deb builds microcode-xen-dkms $version (.deb and .dsc)"
+	if [ -n "$deb" ] && [ -n "$dsc" ] && [[ $deb == *"_${version}"@(|~deb*)"_all.deb" ]]; then
+		ok "make deb builds microcode-xen-dkms $(dpkg-deb -f "$deb" Version) (.deb and .dsc)"
 	else
 		bad "make deb builds microcode-xen-dkms $version (.deb and .dsc)"
 		return 1
@@ -111,11 +111,79 @@ build_deb() {
 			! dpkg-deb --fsys-tarfile '$deb' | tar -xOf - ./usr/src/microcode-xen-$version/dkms.conf | grep -q '^CLEAN'"
 	lint=$(lintian "$deb" "$dsc" 2>&1 | grep -v 'running with root privileges')
 	if [ -z "$(grep -E '^[EW]: ' <<<"$lint")" ] && lintian -q "$deb" "$dsc" >/dev/null 2>&1; then
-		ok "lintian: no error and no warning on the .deb and the .dsc"
+		ok "Debian 12's lintian ($(dpkg-query -W -f '${Version}' lintian)): no error and no warning on the .deb and the .dsc"
 	else
-		bad "lintian: no error and no warning on the .deb and the .dsc:"
+		bad "Debian 12's lintian: no error and no warning on the .deb and the .dsc:"
 		sed 's/^/#   /' <<<"$lint"
 	fi
+}
+
+# The package for Debian 13, built there (make deb, in a copy of the
+# trixie-build base): its debhelper puts the units and udev rules under
+# /usr/lib, where bookworm's puts them under /lib, and its lintian checks
+# it.  Run in the background (deb13_job) beside bookworm's test: the trixie
+# systems wait for $out/deb13.path, which names the .deb (empty: none).
+build_deb13() {
+	local t=$SECONDS base root=$out/trixie-build v12 v13 dsc13
+	local src=${DISTRO_SRC:-$top}
+	base=$(base_dir trixie-build) || { bad "debootstrap the trixie-build base"; return 1; }
+	umount_all "$root" 2>/dev/null
+	rm -rf "$root"
+	cp -a "$base" "$root"
+	mkdir -p "$root/build/src"
+	if (cd "$src" && git rev-parse --git-dir >/dev/null 2>&1); then
+		(cd "$src" && git ls-files -z | tar --null -T - -cf -) | tar -C "$root/build/src" -xf -
+	else
+		tar -C "$src" --exclude=./build -cf - . | tar -C "$root/build/src" -xf -
+	fi
+	mount_all "$root"
+	mounted+=("$root")
+	in_root "$root" make -C /build/src deb >"$out/deb13.log" 2>&1
+	check "make deb on Debian 13 builds microcode-xen-dkms (see $out/deb13.log)" [ $? -eq 0 ]
+	deb13=$(compgen -G "$root/build/src/build/deb/microcode-xen-dkms_*_all.deb" | head -n1)
+	dsc13=$(compgen -G "$root/build/src/build/deb/microcode-xen_*.dsc" | head -n1)
+	[ -n "$deb13" ] && [ -n "$dsc13" ] || { tail -n 20 "$out/deb13.log" | sed 's/^/#   /'; return 1; }
+	echo "$deb13" > "$out/deb13.path"
+	took "package build on Debian 13" "$t"
+	v12=$(dpkg-deb -f "$deb" Version) v13=$(dpkg-deb -f "$deb13" Version)
+	check "each Debian release's build has its own version, in release order: $v12 < $v13" \
+		bash -c "[ '$v12' = '${version}~deb12' ] && [ '$v13' = '${version}~deb13' ] && dpkg --compare-versions '$v12' lt '$v13'"
+	check "Debian 12's debhelper puts the units and udev rules under /lib" \
+		bash -c "dpkg-deb -c '$deb' | grep -q ' ./lib/systemd/system/microcode-xen.service\$' && dpkg-deb -c '$deb' | grep -q ' ./lib/udev/rules.d/60-microcode-xen.rules\$'"
+	check "Debian 13's debhelper puts them under /usr/lib (merged /usr), none under /lib" \
+		bash -c "dpkg-deb -c '$deb13' | grep -q ' ./usr/lib/systemd/system/microcode-xen.service\$' && dpkg-deb -c '$deb13' | grep -q ' ./usr/lib/udev/rules.d/60-microcode-xen.rules\$' && ! dpkg-deb -c '$deb13' | grep -q ' ./lib/'"
+	local lint lv
+	lv=$(in_root "$root" dpkg-query -W -f '${Version}' lintian)
+	lint=$(in_root "$root" lintian "/build/src/build/deb/$(basename "$deb13")" "/build/src/build/deb/$(basename "$dsc13")" 2>&1 |
+		grep -v 'running with root privileges')
+	if [ -z "$(grep -E '^[EW]: ' <<<"$lint")" ]; then
+		ok "Debian 13's lintian ($lv): no error and no warning on its .deb and .dsc"
+	else
+		bad "Debian 13's lintian ($lv): no error and no warning on its .deb and .dsc:"
+		sed 's/^/#   /' <<<"$lint"
+	fi
+}
+deb13_job() {
+	rm -f "$out/deb13.path" "$out/deb13.count"
+	(
+		mounted=()
+		trap cleanup EXIT
+		npass=0 nfail=0
+		build_deb13
+		[ -e "$out/deb13.path" ] || : > "$out/deb13.path"
+		echo "$npass $nfail" > "$out/deb13.count"
+	) > "$out/deb13.out" 2>&1 &
+	deb13_pid=$!
+}
+# wait_deb13: the Debian 13 build, once deb13_job has made it (in deb).
+wait_deb13() {
+	local i
+	for ((i = 0; i < 1800; i++)); do
+		[ ! -e "$out/deb13.path" ] || break
+		sleep 1
+	done
+	deb=$(cat "$out/deb13.path" 2>/dev/null)
+	[ -n "$deb" ] || { bad "the package built on Debian 13, which the trixie systems install"; return 1; }
 }
 
 # The package installed into a copy of the cached base.
@@ -124,7 +192,7 @@ install_pkg() { # SUITE ROOT
 	in_root "$root" apt-get install -y "/tmp/$(basename "$deb")" >"$log" 2>&1
 	local rc=$?
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
-	check "$suite: apt install ./microcode-xen-dkms_${version}_all.deb succeeds" [ $rc -eq 0 ]
+	check "$suite: apt install ./$(basename "$deb") succeeds" [ $rc -eq 0 ]
 	check "$suite: DKMS built and installed microcode-xen $version for $kver" \
 		grep -Fxq "microcode-xen/$version, $kver, x86_64: installed" <(in_root "$root" dkms status)
 	check "$suite: the installed module's version is $version, signed with DKMS's key" \
@@ -1165,40 +1233,49 @@ system_test() {
 		npass=0 nfail=0
 		case $s in
 		bookworm) set_vendor intel; suite_test bookworm 4.17 ;;
-		trixie) set_vendor "$host_vendor"; suite_test "$s" 4.20 ;;
-		trixie-itools) set_vendor amd; suite_test "$s" 4.20 ;;
+		trixie) wait_deb13 && set_vendor "$host_vendor" && suite_test "$s" 4.20 ;;
+		trixie-itools) wait_deb13 && set_vendor amd && suite_test "$s" 4.20 ;;
 		*) bad "unknown system $s" ;;
 		esac
 		echo "$npass $nfail" > "$out/$s.count"
 	) > "$out/$s.out" &
 }
 
+# collect NAME WHAT: the output of a part run in the background
+# ($out/NAME.out), and its counts added to this script's.
+collect() {
+	local p f
+	echo "# --- $2"
+	cat "$out/$1.out"
+	if read -r p f < "$out/$1.count"; then
+		npass=$((npass + p)) nfail=$((nfail + f))
+	else
+		bad "$2: ran to its end ($out/$1.out)"
+	fi
+}
+
 # All in one function: bash reads a script as it runs it, a function whole.
 main() {
-	local t0=$SECONDS s p f
+	local t0=$SECONDS s
 	: > "$out/times"
 	# Unpacked once here: the systems boot side by side.
 	for s in 4.17 4.20; do
 		[ -e "$CACHE/xen-$s/xen" ] || zcat "$CACHE/xen-$s/boot/xen-$s-amd64.gz" > "$CACHE/xen-$s/xen"
 	done
 	if build_deb; then
+		deb13_job
 		# Sets $promtool and $rules for the systems' checks.
 		alert_rules
 		for s in "${suites[@]}"; do
 			rm -f "$out/$s.count" "$out/$s.out"
-			while [ "$(jobs -rp | grep -c .)" -ge "${DISTRO_JOBS:-3}" ]; do wait -n; done
+			while [ "$(jobs -rp | grep -vxc "$deb13_pid")" -ge "${DISTRO_JOBS:-3}" ]; do wait -n; done
 			log "$s: started"
 			system_test "$s"
 		done
 		wait
+		collect deb13 "the package built on Debian 13, and its lintian"
 		for s in "${suites[@]}"; do
-			echo "# --- $s"
-			cat "$out/$s.out"
-			if read -r p f < "$out/$s.count"; then
-				npass=$((npass + p)) nfail=$((nfail + f))
-			else
-				bad "$s: its test ran to its end"
-			fi
+			collect "$s" "$s"
 		done
 	fi
 	took "distro.sh" "$t0"

@@ -41,6 +41,12 @@ base_dir() {
 		# system without it).
 		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 xen-utils-4.20 needrestart prometheus-node-exporter"
 		later="" ;;
+	trixie-build)
+		# No system to boot: Debian 13's debhelper builds the package
+		# and its lintian checks it (tests/distro.sh, build_deb13).
+		pre=build-essential
+		extra="debhelper dh-dkms lintian"
+		later="" ;;
 	trixie-itools)
 		# Debian 13's default initramfs generator.
 		pre=initramfs-tools
