@@ -212,6 +212,9 @@ list_initrd() {
 make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	local t=$SECONDS root=$2 rc=0
 	install -m 0755 "$here/distro/probe.sh" "$root/usr/local/sbin/mcx-probe"
+	# The README's commands that name the vendor file and its package.
+	sed -n '/^    f=\$(awk/,/^    ls \/lib\/firmware\/\$file\*; dpkg -S/p' "${DISTRO_SRC:-$top}/README" |
+		sed 's/^    //' > "$root/usr/local/sbin/mcx-readme-file"
 	# The "older" vendor file of the rollback runbook: a copy of the file
 	# that claims the revision the emulated CPU runs, so that Xen 4.20's
 	# forced load of it really succeeds.
@@ -320,6 +323,8 @@ check_xen_boot() { # SUITE XEN
 		[ "$upd" -lt "$mnt" ]
 	check "$suite/Xen $xen: /sys/devices/system/xen_cpu marks the dom0" has "$log" "MCXPROBE dom0 yes"
 	check "$suite/Xen $xen: in dom0 the module is loaded" has "$log" "MCXPROBE module loaded"
+	check "$suite/Xen $xen: the README's commands find $fw, the driver's file, and the Debian package that ships it" \
+		has "$log" "MCXPROBE readme vendor-file: /lib/firmware/$fw(\\|[^|]*)*\\|(intel-microcode|amd64-microcode): [^|]*/$fw(,|\\||\$)"
 	if [ "${ucode:-stock}" = take ]; then
 		check_success_boot "$suite" "$xen" "$log" "$revs"
 	else

@@ -131,6 +131,9 @@ elif [ -e $MC/reload ]; then
 	metrics boot
 	# dom0's own record of the revision (needrestart reads it).
 	say "cpuinfo boot: $(cpuinfo_rev)"
+	# README, "Check your host": its commands for the vendor file, as
+	# they stand there (make_disk copies them).
+	say "readme vendor-file: $(bash /usr/local/sbin/mcx-readme-file 2>&1 | paste -sd'|')"
 	at needrestart
 	say "needrestart boot: $(nr_ucode)"
 	at reload
