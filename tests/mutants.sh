@@ -288,12 +288,15 @@ mutant stress-worker-killed "$hseam" "4 writers at once, each update taking 1 s:
 	"				r->done = 1;$nl			}$nl			raise(SIGKILL);"
 # A wait for something that never comes (the write goes elsewhere) ends
 # as a check of its step failing, not as the host's "QEMU timed out".
+# A wait of 5 s, not 60, and nothing after the step: a check that only
+# fails (wait_until) has no "ok" line to find its step by.
 mutant busy-wait-named "$hseam" "the device write reached the stand-in: still not so" \
-	tests/vm/harden-seam.sh "mcxio send \$DEV /tmp/fw > /tmp/writer" "mcxio send /dev/null /tmp/fw > /tmp/writer"
+	tests/vm/harden-seam.sh "mcxio send \$DEV /tmp/fw > /tmp/writer" "mcxio send /dev/null /tmp/fw > /tmp/writer" \
+	"RUN_VM_WAIT_S=5 RUN_VM_LAST_STEP=rmmod-write"
 # An out-of-memory kill while the scenario runs.
-mutant oom-kill "$seam" "Oops, BUG, WARNING, trace or OOM kill" tests/vm/seam.sh \
-	"${nl}step unload$nl" \
-	"${nl}echo 'Out of memory: Killed process 1 (init)' > /dev/console${nl}step unload$nl"
+mutant oom-kill "$bare" "Oops, BUG, WARNING, trace or OOM kill" tests/vm/bare.sh \
+	"${nl}finish$nl" \
+	"${nl}echo 'Out of memory: Killed process 1 (init)' > /dev/console${nl}finish$nl"
 # Mutants of digest.host, Xen's side, which reads the serial log: each is
 # judged on the baseline's log (HOST=y), with no boot.
 # A host check of a step that does not exist (misspelt).

@@ -10,7 +10,9 @@
 # kept apart and printed whole when the case ends.  RUN_VM_LAST_STEP=STEP
 # (tests/mutants.sh) ends each scenario after that step, and then neither
 # the plan nor Xen's side (SCENARIO.host) is checked; RUN_VM_SERIAL=LOG
-# boots nothing and judges LOG (a mutant of a host file).
+# boots nothing and judges LOG (a mutant of a host file); RUN_VM_WAIT_S=N
+# bounds the scenarios' waits at N s instead of 60 (a mutant that never
+# ends one).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -222,7 +224,8 @@ one_case() {
 	VENDOR=${VENDOR:-intel}
 	FWFILE=${fwfile[$VENDOR]}
 	printf '%s\n' "XEN=$XEN" "KERNEL=$KERNEL" "VENDOR=$VENDOR" "FWFILE=$FWFILE" \
-		"PCPUS=2" ${CASE_ENV:-} ${RUN_VM_LAST_STEP:+MCX_LAST_STEP=$RUN_VM_LAST_STEP} > "$out/env"
+		"PCPUS=2" ${CASE_ENV:-} ${RUN_VM_LAST_STEP:+MCX_LAST_STEP=$RUN_VM_LAST_STEP} \
+		${RUN_VM_WAIT_S:+MCX_WAIT_S=$RUN_VM_WAIT_S} > "$out/env"
 	log "$tag booting dom0 $KERNEL on Xen $XEN${FAKE:+ (test build)}"
 	boot() {
 		MCX_TCG_THREAD=${MCX_TCG_THREAD:-} MICROCODE_XEN_FAKE_HV=${FAKE:-} "$here/vm.sh" --kernel "$KERNEL" --xen "$XEN" \

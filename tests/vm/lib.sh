@@ -131,10 +131,12 @@ check() {
 
 # wait_until DESC COND: polls the shell condition COND (a string, eval'd)
 # every 10 ms until it holds; after WAIT_S seconds (60, 600 on a debug
-# kernel) the check DESC fails instead of the scenario waiting for ever,
-# so that the log names the step rather than the host's "QEMU timed out".
+# kernel; run-vm.sh's RUN_VM_WAIT_S sets another) the check DESC fails
+# instead of the scenario waiting for ever, so that the log names the step
+# rather than the host's "QEMU timed out".
 WAIT_S=60
 [ -z "$DEBUG_KERNEL" ] || WAIT_S=600
+[ -z "${MCX_WAIT_S:-}" ] || WAIT_S=$MCX_WAIT_S
 wait_until() {
 	local end
 	end=$(( $(cut -d. -f1 /proc/uptime) + WAIT_S ))
