@@ -209,12 +209,25 @@ list_initrd() {
 	fi
 }
 
+# readme_lines FIRST LAST: the README's command lines from the one that
+# matches FIRST to the one that matches LAST (extended regexps), unindented;
+# nothing (and a failure) if either is not there.
+readme_lines() {
+	A=$1 B=$2 awk '!on && $0 ~ ENVIRON["A"] {on = 1}
+		on {l = $0; sub(/^    /, "", l); print l; if ($0 ~ ENVIRON["B"]) {done = 1; exit}}
+		END {exit !done}' "${DISTRO_SRC:-$top}/README"
+}
+
 make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	local t=$SECONDS root=$2 rc=0
 	install -m 0755 "$here/distro/probe.sh" "$root/usr/local/sbin/mcx-probe"
 	# The README's commands that name the vendor file and its package.
-	sed -n '/^    f=\$(awk/,/^    ls \/lib\/firmware\/\$file\*; dpkg -S/p' "${DISTRO_SRC:-$top}/README" |
-		sed 's/^    //' > "$root/usr/local/sbin/mcx-readme-file"
+	readme_lines '^    f=\$\(awk' '^    ls /lib/firmware/\$file\*; dpkg -S' > "$root/usr/local/sbin/mcx-readme-file"
+	# Those of "Check your host" and the Xen log line of "Setups".
+	readme_lines '^    xl info \| grep' '^    grep -m4 -E' > "$root/usr/local/sbin/mcx-readme-host"
+	readme_lines '^    xl dmesg \| grep -i microcode ' '^    xl dmesg \| grep -i microcode ' > "$root/usr/local/sbin/mcx-readme-xl-dmesg"
+	# Runbook 2's look at Xen's side.
+	readme_lines "^    xl dmesg \\| grep -iE 'microcode" "^    xl dmesg \\| grep -iE 'microcode" > "$root/usr/local/sbin/mcx-readme-runbook2-xl"
 	# The "older" vendor file of the rollback runbook: a copy of the file
 	# that claims the revision the emulated CPU runs, so that Xen 4.20's
 	# forced load of it really succeeds.
@@ -413,6 +426,16 @@ check_success_boot() { # SUITE XEN LOG REVS
 	n=$(head -n "$mnt" "$log" | grep -cE "$(moved "$running" "$new")")
 	[ "$ncpu" -ge 2 ] && [ "$n" -eq "$ncpu" ]
 	verdict "$suite/Xen $xen: Xen updated each of the $ncpu CPUs from $running to $new before the root mount ($n lines)"
+	# Runbook 2's xl dmesg, run after the boot's load: Xen's lines of it,
+	# as many as the serial console had by then, and the "cores are to
+	# update" line the README shows.
+	local at xl
+	at=$(first "$log" '^MCXPROBE readme runbook2 xl dmesg: ')
+	n=$(head -n "$at" "$log" | grep -cE "\(XEN\).*$(moved "$running" "$new")")
+	xl=$(grep -cE "^MCXPROBE readme runbook2 xl dmesg: .*$(moved "$running" "$new")" "$log")
+	[ "$n" -ge "$ncpu" ] && [ "$xl" -eq "$n" ] &&
+		has "$log" '^MCXPROBE readme runbook2 xl dmesg: \(XEN\) [0-9]+ cores are to update their microcode'
+	verdict "$suite/Xen $xen: runbook 2's xl dmesg | grep shows Xen's $n update lines and its \"cores are to update\" line ($xl lines)"
 	if [ "$xen" = 4.17 ]; then
 		# No revisions to tell on 4.17: Xen's answer alone.
 		check "$suite/Xen $xen: the driver says Xen applied the initramfs's file" \
@@ -781,6 +804,9 @@ scan_boot() { # SUITE XEN KVER
 		has "$log" "MCXPROBE scan dmesg: microcode_xen: $fw: $uptodate; boot CPU revision $new before, $new after\$"
 	check "$suite/Xen $xen ucode=scan: and that all $ncpu physical CPUs run $new" \
 		has "$log" "MCXPROBE scan dmesg: microcode_xen: all $ncpu physical CPUs run revision $new\$"
+	n=$(grep -cE "^MCXPROBE readme scan xl dmesg: .*$(moved "$running" "$new")" "$log")
+	[ "$n" -eq "$ncpu" ]
+	verdict "$suite/Xen $xen ucode=scan: the README's xl dmesg | grep -i microcode shows Xen's update of each of the $ncpu CPUs ($n lines)"
 	check "$suite/Xen $xen ucode=scan: the module is loaded all the same, reload is there" \
 		has "$log" "MCXPROBE module loaded"
 	if ! has "$log" 'MCXPROBE prom scan no-node-exporter'; then
@@ -952,6 +978,30 @@ blacklist_boot() { # SUITE XEN
 	check "$suite/Xen $xen blacklist: no error from our units, modprobe or DKMS in the journal" \
 		has "$log" "MCXPROBE journal-errors 0"
 	grep 'MCXPROBE \(blacklist\|journal\|failed\)' "$log" | sed 's/^/#   /'
+	readme_host "$suite" "$xen" "$log"
+}
+
+# The README's "Check your host" as the probe ran it in a dom0 with no
+# microcode_xen loaded (the blacklist boot): each command's answer.
+readme_host() { # SUITE XEN LOG
+	local suite=$1 xen=$2 log=$3 kver v r="MCXPROBE readme host: "
+	local h="$1/Xen $2: the README's host check"
+	kver=$(basename "$(compgen -G "$out/$suite/root/lib/modules/*-amd64" | head -n1)")
+	v=$(in_root "$out/$suite/root" dpkg-query -W -f '${Version}' "xen-hypervisor-$xen-amd64")
+	grep -F "$r" "$log" | sed 's/^/#   /'
+	check "$h: xl info gives Xen $xen.N and Xen's command line" \
+		bash -c "grep -qE '^$r""xen_version +: ${xen//./\\.}\\.[0-9]' '$log' && grep -qE '^$r""xen_commandline +: .*console=com1' '$log'"
+	check "$h: dpkg-query names Debian's Xen package, $v" grep -qxF "$r""xen-hypervisor-$xen-amd64"$'\t'"$v" "$log"
+	check "$h: uname -r gives the dom0 kernel, $kver" grep -qxF "$r$kver" "$log"
+	check "$h: its config has CONFIG_XEN_DOM0=y" grep -qxF "$r""CONFIG_XEN_DOM0=y" "$log"
+	check "$h: the guest type is PV" grep -qxF "$r""PV" "$log"
+	check "$h: /sys/devices/system/xen_cpu lists xen_cpu0 and xen_cpu1" \
+		bash -c "grep -qxF '$r""xen_cpu0' '$log' && grep -qxF '$r""xen_cpu1' '$log'"
+	check "$h: the kernel's microcode directory is absent, as the README says of $kver" \
+		grep -qxF "$r""ls: cannot access '/sys/devices/system/cpu/microcode': No such file or directory" "$log"
+	check "$h: /proc/cpuinfo's four lines name the CPU (${cpu})" \
+		bash -c "[ \$(grep -cE '^$r(vendor_id|cpu family|model|stepping)[[:space:]]*: ' '$log') -eq 4 ] &&
+			grep -qE '^$r""vendor_id[[:space:]]*: $([ "$cpu" = EPYC ] && echo AuthenticAMD || echo GenuineIntel)\$' '$log'"
 }
 
 # The package's removal never fails because its initramfs rebuild does, nor

@@ -55,6 +55,18 @@ reload_as() {
 		say "$1 error: $err"
 	fi
 }
+# readme NAME WHAT: the README's commands make_disk copied to
+# /usr/local/sbin/mcx-readme-NAME, run as they stand there, each line of
+# their output as "MCXPROBE readme WHAT: LINE".  xl needs xenstored, which
+# Debian's xen.service starts in a dom0 and make_disk masks for time: its
+# script, run once directly.
+readme() {
+	if [ ! -e /run/mcx-xen-daemons ]; then
+		SYSTEMCTL_SKIP_REDIRECT=1 /etc/init.d/xen start > /dev/null 2>&1
+		: > /run/mcx-xen-daemons
+	fi
+	bash "/usr/local/sbin/mcx-readme-$1" 2>&1 | sed "s/^/MCXPROBE readme $2: /" > /dev/console
+}
 # The revisions /proc/cpuinfo gives dom0's CPUs, each once.
 cpuinfo_rev() { sed -n 's/^microcode[[:space:]]*: *//p' /proc/cpuinfo | sort -u | paste -sd' '; }
 # needrestart's own microcode check (NeedRestart::uCode, the code
@@ -114,6 +126,9 @@ elif [ -e /etc/mcx-probe-blacklist ]; then
 	# As the README has it: the initramfs's line and the boot service's.
 	journalctl -b --no-pager | grep 'microcode_xen not loaded' | sed 's/^/MCXPROBE blacklist log: /' > /dev/console
 	journalctl -b -u microcode-xen.service --no-pager -o cat | sed 's/^/MCXPROBE blacklist unit-log: /' > /dev/console
+	# README, "Check your host", as an admin runs it before the module
+	# is there.
+	readme host host
 	# The README: modprobe by hand still loads it, and takes
 	# update_on_load=0 from the command line.
 	modprobe microcode_xen
@@ -127,6 +142,8 @@ elif [ -e /etc/mcx-probe-scan ]; then
 	# Then the admin's reload of the file Xen loaded at boot.
 	reload_as "scan reload"
 	dmesg | grep 'microcode_xen' | tail -n 2 | sed 's/^[^]]*] /MCXPROBE scan dmesg: /' > /dev/console
+	# README, "Setups": what Xen's own load did, as xl dmesg shows it.
+	readme xl-dmesg "scan xl dmesg"
 elif [ -e $MC/reload ]; then
 	metrics boot
 	# dom0's own record of the revision (needrestart reads it).
@@ -143,6 +160,8 @@ elif [ -e $MC/reload ]; then
 	metrics reload
 	# README, runbook 2: every physical CPU's revision.
 	say "runbook2 revisions: $(cat $MC/xen_cpu*/version 2>&1 | sort | uniq -c | sed 's/^ *//' | paste -sd'|')"
+	# And Xen's side, as the runbook has it.
+	readme runbook2-xl "runbook2 xl dmesg"
 	# The opt-in late load: a microcode package's files changed (the
 	# trigger fires), first with the default (off), then switched on: the
 	# other vendor's folder, this vendor's unchanged file, a changed one
