@@ -218,6 +218,12 @@ readme_lines() {
 		END {exit !done}' "${DISTRO_SRC:-$top}/README"
 }
 
+# readme_grub ROOT: the README's grep for Xen's GRUB line with ucode=scan
+# ("Setups"), run in ROOT: the line, or nothing.
+readme_grub() {
+	in_root "$1" sh -c "$(readme_lines "^    grep -m1 'multiboot" "^    grep -m1 'multiboot")"
+}
+
 make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	local t=$SECONDS root=$2 rc=0
 	install -m 0755 "$here/distro/probe.sh" "$root/usr/local/sbin/mcx-probe"
@@ -1022,15 +1028,28 @@ remove_failing_rebuild() { # SUITE ROOT KVER
 		chmod +x "$root/etc/initramfs-tools/hooks/00-mcx-fail"
 	fi
 	# A system GRUB boots, whose update-grub fails (in /usr/sbin: apt runs
-	# dpkg with its DPkg::Path, which has no /usr/local).
-	mkdir -p "$root/boot/grub"
-	touch "$root/boot/grub/grub.cfg"
-	printf '#!/bin/sh\necho "mcx test: update-grub ran" >&2\nexit 1\n' > "$root/usr/sbin/update-grub"
+	# dpkg with its DPkg::Path, which has no /usr/local).  Where the system
+	# has GRUB's own (trixie-itools), that runs first.
+	local real=$root/usr/sbin/update-grub.mcx-real
+	if [ -e "$root/usr/sbin/update-grub" ]; then
+		mv "$root/usr/sbin/update-grub" "$real"
+	else
+		mkdir -p "$root/boot/grub"
+		touch "$root/boot/grub/grub.cfg"
+	fi
+	printf '#!/bin/sh\n[ ! -x %s ] || %s >/dev/null 2>&1\necho "mcx test: update-grub ran" >&2\nexit 1\n' \
+		"${real#"$root"}" "${real#"$root"}" > "$root/usr/sbin/update-grub"
 	chmod +x "$root/usr/sbin/update-grub"
 	o=$(in_root "$root" apt-get remove -y microcode-xen-dkms 2>&1); rc=$?
 	rm -f "$root/etc/dracut.conf.d/99-mcx-fail.conf" "$root/etc/initramfs-tools/hooks/00-mcx-fail" \
 		"$root/boot/initrd.img-$kver.bak" "$root/usr/sbin/update-grub"
-	rm -rf "$root/boot/grub"
+	if [ -e "$real" ]; then
+		mv "$real" "$root/usr/sbin/update-grub"
+		grep -qE '^[[:space:]]*multiboot2?[[:space:]]' "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
+		verdict "$suite: after apt remove GRUB's update-grub left no ucode=scan on Xen's line in grub.cfg (README, Uninstall)"
+	else
+		rm -rf "$root/boot/grub"
+	fi
 	[ $rc -eq 0 ] && grep -qE 'W: microcode-xen-dkms: (update-initramfs|dracut) failed' <<<"$o"
 	verdict "$suite: apt remove succeeds when the initramfs rebuild fails (and beside initrd.img-$kver.bak), with a warning"
 	[ $rc -eq 0 ] && grep -q 'mcx test: update-grub ran' <<<"$o" &&
@@ -1117,6 +1136,15 @@ grub_checks() { # SUITE ROOT
 	[ "$(tail -n 1 <<<"$o")" = ucode=scan ] && grep -q 'MICROCODE_XEN_SCAN=maybe is not one of: yes no; using yes' <<<"$o"
 	verdict "$suite: a bad MICROCODE_XEN_SCAN gives the warning and the default"
 	cp "$out/$suite/default.grub-saved" "$def"
+	[ -x "$root/usr/sbin/update-grub" ] || return 0
+	# With GRUB's own update-grub: the README's way to turn it off, its
+	# two commands as they stand there, then back on.
+	o=$(in_root "$root" sh -c "$(readme_lines "^    sed -i 's/\\^MICROCODE_XEN_SCAN=" '^    update-grub ')" 2>&1)
+	[ $? -eq 0 ] && grep -qE '^[[:space:]]*multiboot2?[[:space:]]' "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
+	verdict "$suite: the README's MICROCODE_XEN_SCAN=no and update-grub take ucode=scan off Xen's line in grub.cfg"
+	cp "$out/$suite/default.grub-saved" "$def"
+	in_root "$root" update-grub >/dev/null 2>&1
+	check "$suite: update-grub with the default puts it back" [ -n "$(readme_grub "$root")" ]
 }
 
 chroot_checks() { # SUITE ROOT KVER
@@ -1225,7 +1253,23 @@ suite_test() { # SYSTEM XEN
 	cp "$deb" "$root/tmp/"
 	mount_all "$root"
 	mounted+=("$root")
+	# A system that GRUB boots (trixie-itools has GRUB's update-grub):
+	# its grub.cfg, made before the package, boots Xen without ucode=scan.
+	local grub= l
+	if [ -x "$root/usr/sbin/update-grub" ]; then
+		grub=y
+		mkdir -p "$root/boot/grub"
+		in_root "$root" update-grub > "$out/$suite/update-grub.log" 2>&1
+		grep -qE "^[[:space:]]*multiboot2?[[:space:]].*/xen-$xen-amd64\.gz" "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
+		verdict "$suite: before the package, update-grub's grub.cfg boots Xen $xen; the README's grep finds no ucode=scan"
+	fi
 	install_pkg "$suite" "$root" || return 1
+	if [ -n "$grub" ]; then
+		l=$(readme_grub "$root")
+		echo "#   grub.cfg: $l"
+		check "$suite: apt install ran update-grub: the README's grep finds Xen's line with ucode=scan in grub.cfg" \
+			grep -qE "^[[:space:]]*multiboot2?[[:space:]].*/xen-$xen-amd64\.gz .*ucode=scan" <<<"$l"
+	fi
 	took "$suite install" "$t"
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
 	list_initrd "$root" "$kver" > "$out/$suite/initrd.list"

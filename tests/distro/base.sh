@@ -48,9 +48,11 @@ base_dir() {
 		extra="debhelper dh-dkms lintian"
 		later="" ;;
 	trixie-itools)
-		# Debian 13's default initramfs generator.
+		# Debian 13's default initramfs generator.  GRUB's update-grub
+		# (grub2-common, no boot loader installed: QEMU boots the kernel),
+		# as on a dom0 that GRUB boots: the package's scripts run it.
 		pre=initramfs-tools
-		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 xen-utils-4.20 needrestart"
+		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode amd64-microcode xen-hypervisor-4.20-amd64 xen-utils-4.20 needrestart grub2-common"
 		later="" ;;
 	*) die "unknown system $system" ;;
 	esac
