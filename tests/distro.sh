@@ -14,6 +14,8 @@
 # alone at the end would leave a core idle.  Their progress is logged as it
 # goes, their results printed, system by system, at the end.
 # Usage: tests/distro.sh [bookworm|trixie|trixie-itools ...]   (default: all)
+# tests/distro.sh package: the package's own checks only, no system (both
+# builds, their lintian, the alerting rules; about a minute: tests/mutants.sh).
 # DISTRO_SRC=DIR builds the package from another tree (an older one, to see
 # which checks its bugs fail).  DISTRO_NO_BOOT=1 skips the boots (a quick look at the package and the
 # chroot checks; the run then fails, as incomplete).
@@ -1338,6 +1340,7 @@ system_test() {
 		bookworm) set_vendor intel; suite_test bookworm 4.17 ;;
 		trixie) wait_deb13 && set_vendor "$host_vendor" && suite_test "$s" 4.20 ;;
 		trixie-itools) wait_deb13 && set_vendor amd && suite_test "$s" 4.20 ;;
+		package) ;;
 		*) bad "unknown system $s" ;;
 		esac
 		echo "$npass $nfail" > "$out/$s.count"
