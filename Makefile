@@ -37,12 +37,14 @@ bench:
 	@tests/setup.sh
 	@tests/bench.sh
 
-# Built from a copy of the tracked files (all files outside git), so that
-# build outputs and local clutter never reach the source package.
+# Built from a copy of the tracked files (all files outside git, or where
+# this tree is not the top of its git work tree: a copy of it inside
+# another checkout), so that build outputs and local clutter never reach
+# the source package.
 deb:
 	rm -rf build/deb
 	mkdir -p build/deb/microcode-xen-$(VERSION)
-	if git rev-parse --git-dir >/dev/null 2>&1; then git ls-files -z; \
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [ -z "$$(git rev-parse --show-prefix)" ]; then git ls-files -z; \
 	else find . -path ./build -prune -o -type f -print0; fi | \
 		tar --null -T - -cf - | tar -C build/deb/microcode-xen-$(VERSION) -xf -
 	if [ -n "$(DEB_SUFFIX)" ]; then cd build/deb/microcode-xen-$(VERSION) && \

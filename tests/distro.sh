@@ -133,7 +133,8 @@ build_deb13() {
 	rm -rf "$root"
 	cp -a "$base" "$root"
 	mkdir -p "$root/build/src"
-	if (cd "$src" && git rev-parse --git-dir >/dev/null 2>&1); then
+	# As make deb does: git's files where $src is the top of a checkout.
+	if (cd "$src" && git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [ -z "$(git rev-parse --show-prefix)" ]); then
 		(cd "$src" && git ls-files -z | tar --null -T - -cf -) | tar -C "$root/build/src" -xf -
 	else
 		tar -C "$src" --exclude=./build -cf - . | tar -C "$root/build/src" -xf -
