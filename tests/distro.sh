@@ -1150,6 +1150,33 @@ grub_checks() { # SUITE ROOT
 	check "$suite: update-grub with the default puts it back" [ -n "$(readme_grub "$root")" ]
 }
 
+# Runbook 3's package steps, its commands as the README has them (but
+# force_reload, which the boots run): the older intel-microcode (in the
+# base's apt cache), iucode_tool -l on its file, the hold, and the rebuilt
+# initramfs, which must hold the older package's file.
+runbook3_apt() { # SUITE ROOT KVER
+	local suite=$1 root=$2 kver=$3 old o rc f d
+	old=$(cat "$root/.older-intel-microcode")
+	# apt asks before a downgrade: the admin's "y".
+	o=$(printf 'y\n' | in_root "$root" sh -c "$(readme_lines '^    apt install --allow-downgrades' '^    update-initramfs -u -k all' |
+		grep -v force_reload | sed "s/OLD-VERSION/$old/")" 2>&1); rc=$?
+	[ $rc -eq 0 ] && [ "$(in_root "$root" dpkg-query -W -f '${Version}' intel-microcode)" = "$old" ]
+	verdict "$suite: runbook 3: apt install --allow-downgrades intel-microcode=$old installs the older package"
+	f=$(grep -E 'rev 0x[0-9a-f]+' <<<"$o" | head -n 1)
+	echo "#   iucode_tool -l: $f"
+	check "$suite: runbook 3: iucode_tool -l gives the revision of ${fw##*/}" [ -n "$f" ]
+	check "$suite: runbook 3: apt-mark hold holds intel-microcode" \
+		grep -qx intel-microcode <(in_root "$root" apt-mark showhold)
+	d=$out/$suite/initrd-runbook3
+	rm -rf "$d"
+	in_root "$root" unmkinitramfs "/boot/initrd.img-$kver" "/tmp/mcx-unpacked" >/dev/null 2>&1
+	mv "$root/tmp/mcx-unpacked" "$d" 2>/dev/null
+	f=$(find "$d" -path "*/firmware/$fw" | head -n 1)
+	[ -n "$f" ] && cmp -s "$f" "$root/lib/firmware/$fw"
+	verdict "$suite: runbook 3: the rebuilt initramfs holds the older package's $fw"
+	rm -rf "$d"
+}
+
 chroot_checks() { # SUITE ROOT KVER
 	local suite=$1 root=$2 kver=$3 o rc k2 st
 	# A broken default file: a warning, the default, a working initramfs.
@@ -1196,6 +1223,8 @@ chroot_checks() { # SUITE ROOT KVER
 		check "$suite: before the purge, microcode_xen.prom is in node_exporter's folder" \
 			[ -f "$root/var/lib/prometheus/node-exporter/microcode_xen.prom" ]
 	fi
+
+	[ ! -e "$root/.older-intel-microcode" ] || runbook3_apt "$suite" "$root" "$kver"
 
 	# No microcode packages: a clear message, the module still goes in.
 	o=$(in_root "$root" apt-get purge -y intel-microcode amd64-microcode 2>&1); rc=$?

@@ -20,7 +20,7 @@ system_suite() { echo "${1%%-*}"; }
 # needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has,
 # its xen-utils (xen-ucode) and needrestart (its microcode check).
 base_dir() {
-	local system=$1 suite inc pre extra later key dir tmp main sec t0 comps
+	local system=$1 suite inc pre extra later key dir tmp main sec t0 comps older= v
 	suite=$(system_suite "$system")
 	main=$(mirror 1); main=${main:-http://deb.debian.org/debian}
 	sec=$(mirror 2); sec=${sec:-http://deb.debian.org/debian-security}
@@ -34,7 +34,11 @@ base_dir() {
 		extra="linux-image-amd64 linux-headers-amd64 dkms intel-microcode iucode-tool amd64-microcode xen-hypervisor-4.17-amd64 xen-utils-4.17 needrestart"
 		# A second kernel for the DKMS test, downloaded now so that a
 		# warm run needs no network.
-		later="$(second_kernel_image) linux-headers-$K612-amd64" ;;
+		later="$(second_kernel_image) linux-headers-$K612-amd64"
+		# And an intel-microcode older than the installed one (the
+		# archive keeps one in the other suite), for runbook 3's
+		# downgrade: its version in the base's .older-intel-microcode.
+		older=intel-microcode ;;
 	trixie)
 		pre=dracut
 		# node_exporter reads the package's metrics (bookworm tests the
@@ -56,7 +60,7 @@ base_dir() {
 		later="" ;;
 	*) die "unknown system $system" ;;
 	esac
-	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" |
+	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" ${older:+"older $older"} |
 		sha256sum | cut -c1-12)
 	dir=$CACHE/distro/$system-$key
 	if [ -e "$dir/.ready" ]; then
@@ -88,6 +92,14 @@ base_dir() {
 	# shellcheck disable=SC2086
 	[ -z "$later" ] || in_root "$tmp" apt-get install -y -qq --download-only $later >/dev/null ||
 		die "$suite: cannot download $later"
+	if [ -n "$older" ]; then
+		v=$(in_root "$tmp" dpkg-query -W -f '${Version}' "$older")
+		v=$(in_root "$tmp" apt-cache madison "$older" | awk -F' [|] ' '{print $2}' |
+			while read -r o; do dpkg --compare-versions "$o" lt "$v" && echo "$o"; done | head -n 1)
+		[ -n "$v" ] && in_root "$tmp" apt-get install -y -qq --download-only --allow-downgrades "$older=$v" >/dev/null ||
+			die "$suite: no $older older than the installed one in the archive"
+		echo "$v" > "$tmp/.older-$older"
+	fi
 	in_root "$tmp" passwd -d root >/dev/null
 	echo "/dev/vda / ext4 defaults 0 1" > "$tmp/etc/fstab"
 	echo "mcx-$system" > "$tmp/etc/hostname"
