@@ -1004,8 +1004,8 @@ readme_host() { # SUITE XEN LOG
 	check "$h: uname -r gives the dom0 kernel, $kver" grep -qxF "$r$kver" "$log"
 	check "$h: its config has CONFIG_XEN_DOM0=y" grep -qxF "$r""CONFIG_XEN_DOM0=y" "$log"
 	check "$h: the guest type is PV" grep -qxF "$r""PV" "$log"
-	check "$h: /sys/devices/system/xen_cpu lists xen_cpu0 and xen_cpu1" \
-		bash -c "grep -qxF '$r""xen_cpu0' '$log' && grep -qxF '$r""xen_cpu1' '$log'"
+	check "$h: ls -d lists xen_cpu0 and xen_cpu1" \
+		bash -c "grep -qxF '$r/sys/devices/system/xen_cpu/xen_cpu0' '$log' && grep -qxF '$r/sys/devices/system/xen_cpu/xen_cpu1' '$log'"
 	check "$h: the kernel's microcode directory is absent, as the README says of $kver" \
 		grep -qxF "$r""ls: cannot access '/sys/devices/system/cpu/microcode': No such file or directory" "$log"
 	check "$h: /proc/cpuinfo's four lines name the CPU (${cpu})" \

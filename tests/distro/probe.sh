@@ -57,12 +57,16 @@ reload_as() {
 }
 # readme NAME WHAT: the README's commands make_disk copied to
 # /usr/local/sbin/mcx-readme-NAME, run as they stand there, each line of
-# their output as "MCXPROBE readme WHAT: LINE".  xl needs xenstored, which
-# Debian's xen.service starts in a dom0 and make_disk masks for time: its
-# script, run once directly.
+# their output as "MCXPROBE readme WHAT: LINE".  xl needs xenfs and
+# xenstored, which Debian's xen.service sets up in a dom0 and make_disk
+# masks for time (its script, too, does nothing while the unit is
+# masked): unmasked and started once, masked again for the next boot.
 readme() {
 	if [ ! -e /run/mcx-xen-daemons ]; then
-		SYSTEMCTL_SKIP_REDIRECT=1 /etc/init.d/xen start > /dev/null 2>&1
+		rm -f /etc/systemd/system/xen.service
+		systemctl daemon-reload
+		systemctl start xen.service || say "readme $2: xen.service did not start"
+		ln -s /dev/null /etc/systemd/system/xen.service
 		: > /run/mcx-xen-daemons
 	fi
 	bash "/usr/local/sbin/mcx-readme-$1" 2>&1 | sed "s/^/MCXPROBE readme $2: /" > /dev/console
