@@ -55,9 +55,10 @@ reload_as() {
 		say "$1 error: $err"
 	fi
 }
-# readme NAME WHAT: the README's commands make_disk copied to
+# readme NAME WHAT [count]: the README's commands make_disk copied to
 # /usr/local/sbin/mcx-readme-NAME, run as they stand there, each line of
-# their output as "MCXPROBE readme WHAT: LINE".  xl needs xenfs and
+# their output as "MCXPROBE readme WHAT: LINE" (count: the numbers of
+# lines, of Xen's "updated from" lines and of its "cores are to update").  xl needs xenfs and
 # xenstored, which Debian's xen.service sets up in a dom0 and make_disk
 # masks for time (its script, too, does nothing while the unit is
 # masked): unmasked and started once, masked again for the next boot.
@@ -69,7 +70,15 @@ readme() {
 		ln -s /dev/null /etc/systemd/system/xen.service
 		: > /run/mcx-xen-daemons
 	fi
-	bash "/usr/local/sbin/mcx-readme-$1" 2>&1 | sed "s/^/MCXPROBE readme $2: /" > /dev/console
+	bash "/usr/local/sbin/mcx-readme-$1" > "/run/mcx-readme-$1" 2>&1
+	if [ "${3:-}" = count ]; then
+		# Xen's own lines, echoed, would count as more of Xen's updates
+		# in the serial log: how many of each kind there are, instead.
+		say "readme $2: $(grep -c . "/run/mcx-readme-$1") lines, $(grep -c 'microcode: CPU[0-9]* updated from revision' "/run/mcx-readme-$1") updated, $(grep -c '[0-9] cores are to update their microcode' "/run/mcx-readme-$1") cores-to-update"
+		sed -n 's/^\(.\{0,60\}\).*/\1/; 1,3p' "/run/mcx-readme-$1" | grep -v 'updated from\|update rev' | sed "s/^/MCXPROBE readme $2 head: /" > /dev/console
+	else
+		sed "s/^/MCXPROBE readme $2: /" "/run/mcx-readme-$1" > /dev/console
+	fi
 }
 # The revisions /proc/cpuinfo gives dom0's CPUs, each once.
 cpuinfo_rev() { sed -n 's/^microcode[[:space:]]*: *//p' /proc/cpuinfo | sort -u | paste -sd' '; }
@@ -147,7 +156,7 @@ elif [ -e /etc/mcx-probe-scan ]; then
 	reload_as "scan reload"
 	dmesg | grep 'microcode_xen' | tail -n 2 | sed 's/^[^]]*] /MCXPROBE scan dmesg: /' > /dev/console
 	# README, "Setups": what Xen's own load did, as xl dmesg shows it.
-	readme xl-dmesg "scan xl dmesg"
+	readme xl-dmesg "scan xl dmesg" count
 elif [ -e $MC/reload ]; then
 	metrics boot
 	# dom0's own record of the revision (needrestart reads it).
@@ -165,7 +174,7 @@ elif [ -e $MC/reload ]; then
 	# README, runbook 2: every physical CPU's revision.
 	say "runbook2 revisions: $(cat $MC/xen_cpu*/version 2>&1 | sort | uniq -c | sed 's/^ *//' | paste -sd'|')"
 	# And Xen's side, as the runbook has it.
-	readme runbook2-xl "runbook2 xl dmesg"
+	readme runbook2-xl "runbook2 xl dmesg" count
 	# The opt-in late load: a microcode package's files changed (the
 	# trigger fires), first with the default (off), then switched on: the
 	# other vendor's folder, this vendor's unchanged file, a changed one
