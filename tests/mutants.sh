@@ -17,8 +17,9 @@
 # Intel dom0 (~30 s) for the directory it shares with the kernel, and the
 # stand-in's hardening scenario (harden-seam-6.1) for the order of rmmod
 # and the stress helper; for the package, its own checks without a system
-# (tests/distro.sh package, about a minute).  MUTANTS_JOBS copies (default 2) run side by side,
-# one VM each; MUTANTS_ONLY, a regular expression, picks mutants by name.
+# (tests/distro.sh package, about a minute).  MUTANTS_JOBS copies (default
+# 2) run side by side, one VM each; MUTANTS_ONLY, a regular expression,
+# picks mutants by name.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"

@@ -58,10 +58,11 @@ reload_as() {
 # readme NAME WHAT [count]: the README's commands make_disk copied to
 # /usr/local/sbin/mcx-readme-NAME, run as they stand there, each line of
 # their output as "MCXPROBE readme WHAT: LINE" (count: the numbers of
-# lines, of Xen's "updated from" lines and of its "cores are to update").  xl needs xenfs and
-# xenstored, which Debian's xen.service sets up in a dom0 and make_disk
-# masks for time (its script, too, does nothing while the unit is
-# masked): unmasked and started once, masked again for the next boot.
+# lines, of Xen's "updated from" lines and of its "cores are to update").
+# xl needs xenfs and xenstored, which Debian's xen.service sets up in a
+# dom0 and make_disk masks for time (its script, too, does nothing while
+# the unit is masked): unmasked and started once, masked again for the
+# next boot.
 readme() {
 	if [ ! -e /run/mcx-xen-daemons ]; then
 		rm -f /etc/systemd/system/xen.service
