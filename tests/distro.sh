@@ -212,19 +212,23 @@ list_initrd() {
 	fi
 }
 
-# readme_lines FIRST LAST: the README's command lines from the one that
-# matches FIRST to the one that matches LAST (extended regexps), unindented;
-# nothing (and a failure) if either is not there.
+# readme_lines FIRST [LAST]: the README's command lines from the one that
+# matches FIRST to the one that matches LAST (extended regexps; LAST
+# FIRST: that one line), unindented; nothing (and a failure) if either is
+# not there.
 readme_lines() {
-	A=$1 B=$2 awk '!on && $0 ~ ENVIRON["A"] {on = 1}
+	A=$1 B=${2:-$1} awk '!on && $0 ~ ENVIRON["A"] {on = 1}
 		on {l = $0; sub(/^    /, "", l); print l; if ($0 ~ ENVIRON["B"]) {done = 1; exit}}
 		END {exit !done}' "${DISTRO_SRC:-$top}/README"
 }
 
+# A GRUB line that boots Xen (ERE; Debian's 20_linux_xen writes multiboot2
+# and a tab).
+multiboot='^[[:space:]]*multiboot2?[[:space:]]'
 # readme_grub ROOT: the README's grep for Xen's GRUB line with ucode=scan
 # ("Setups"), run in ROOT: the line, or nothing.
 readme_grub() {
-	in_root "$1" sh -c "$(readme_lines "^    grep -m1 'multiboot" "^    grep -m1 'multiboot")"
+	in_root "$1" sh -c "$(readme_lines "^    grep -m1 'multiboot")"
 }
 
 make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
@@ -234,9 +238,9 @@ make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	readme_lines '^    f=\$\(awk' '^    ls /lib/firmware/\$file\*; dpkg -S' > "$root/usr/local/sbin/mcx-readme-file"
 	# Those of "Check your host" and the Xen log line of "Setups".
 	readme_lines '^    xl info \| grep' '^    grep -m4 -E' > "$root/usr/local/sbin/mcx-readme-host"
-	readme_lines '^    xl dmesg \| grep -i microcode ' '^    xl dmesg \| grep -i microcode ' > "$root/usr/local/sbin/mcx-readme-xl-dmesg"
+	readme_lines '^    xl dmesg \| grep -i microcode ' > "$root/usr/local/sbin/mcx-readme-xl-dmesg"
 	# Runbook 2's look at Xen's side.
-	readme_lines "^    xl dmesg \\| grep -iE 'microcode" "^    xl dmesg \\| grep -iE 'microcode" > "$root/usr/local/sbin/mcx-readme-runbook2-xl"
+	readme_lines "^    xl dmesg \\| grep -iE 'microcode" > "$root/usr/local/sbin/mcx-readme-runbook2-xl"
 	# The "older" vendor file of the rollback runbook: a copy of the file
 	# that claims the revision the emulated CPU runs, so that Xen 4.20's
 	# forced load of it really succeeds.
@@ -1049,7 +1053,7 @@ remove_failing_rebuild() { # SUITE ROOT KVER
 		"$root/boot/initrd.img-$kver.bak" "$root/usr/sbin/update-grub"
 	if [ -e "$real" ]; then
 		mv "$real" "$root/usr/sbin/update-grub"
-		grep -qE '^[[:space:]]*multiboot2?[[:space:]]' "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
+		grep -qE "$multiboot" "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
 		verdict "$suite: after apt remove GRUB's update-grub left no ucode=scan on Xen's line in grub.cfg (README, Uninstall)"
 	else
 		rm -rf "$root/boot/grub"
@@ -1144,7 +1148,7 @@ grub_checks() { # SUITE ROOT
 	# With GRUB's own update-grub: the README's way to turn it off, its
 	# two commands as they stand there, then back on.
 	o=$(in_root "$root" sh -c "$(readme_lines "^    sed -i 's/\\^MICROCODE_XEN_SCAN=" '^    update-grub ')" 2>&1)
-	[ $? -eq 0 ] && grep -qE '^[[:space:]]*multiboot2?[[:space:]]' "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
+	[ $? -eq 0 ] && grep -qE "$multiboot" "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
 	verdict "$suite: the README's MICROCODE_XEN_SCAN=no and update-grub take ucode=scan off Xen's line in grub.cfg"
 	cp "$out/$suite/default.grub-saved" "$def"
 	in_root "$root" update-grub >/dev/null 2>&1
@@ -1295,7 +1299,7 @@ suite_test() { # SYSTEM XEN
 		grub=y
 		mkdir -p "$root/boot/grub"
 		in_root "$root" update-grub > "$out/$suite/update-grub.log" 2>&1
-		grep -qE "^[[:space:]]*multiboot2?[[:space:]].*/xen-$xen-amd64\.gz" "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
+		grep -qE "$multiboot.*/xen-$xen-amd64\.gz" "$root/boot/grub/grub.cfg" && [ -z "$(readme_grub "$root")" ]
 		verdict "$suite: before the package, update-grub's grub.cfg boots Xen $xen; the README's grep finds no ucode=scan"
 	fi
 	install_pkg "$suite" "$root" || return 1
@@ -1303,7 +1307,7 @@ suite_test() { # SYSTEM XEN
 		l=$(readme_grub "$root")
 		echo "#   grub.cfg: $l"
 		check "$suite: apt install ran update-grub: the README's grep finds Xen's line with ucode=scan in grub.cfg" \
-			grep -qE "^[[:space:]]*multiboot2?[[:space:]].*/xen-$xen-amd64\.gz .*ucode=scan" <<<"$l"
+			grep -qE "$multiboot.*/xen-$xen-amd64\.gz .*ucode=scan" <<<"$l"
 	fi
 	took "$suite install" "$t"
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
