@@ -1155,13 +1155,29 @@ grub_checks() { # SUITE ROOT
 	check "$suite: update-grub with the default puts it back" [ -n "$(readme_grub "$root")" ]
 }
 
+# initrd_fw_is_root SUITE ROOT KVER: the initramfs's $fw is the one in
+# ROOT's /lib/firmware.
+initrd_fw_is_root() {
+	local d=$out/$1/initrd-unpacked f
+	rm -rf "$d"
+	in_root "$2" unmkinitramfs "/boot/initrd.img-$3" "/tmp/mcx-unpacked" >/dev/null 2>&1
+	mv "$2/tmp/mcx-unpacked" "$d" 2>/dev/null
+	f=$(find "$d" -path "*/firmware/$fw" | head -n 1)
+	[ -n "$f" ] && cmp -s "$f" "$2/lib/firmware/$fw"
+	local rc=$?
+	rm -rf "$d"
+	return $rc
+}
+
 # Runbook 3's package steps, its commands as the README has them (but
 # force_reload, which the boots run): the older intel-microcode (in the
 # base's apt cache), iucode_tool -l on its file, the hold, and the rebuilt
-# initramfs, which must hold the older package's file.
+# initramfs, which must hold the older package's file.  Then runbook 2's
+# apt upgrade, which brings the newer one back.
 runbook3_apt() { # SUITE ROOT KVER
-	local suite=$1 root=$2 kver=$3 old o rc f d
+	local suite=$1 root=$2 kver=$3 old new o rc f
 	old=$(cat "$root/.older-intel-microcode")
+	new=$(in_root "$root" dpkg-query -W -f '${Version}' intel-microcode)
 	# apt asks before a downgrade: the admin's "y".
 	o=$(printf 'y\n' | in_root "$root" sh -c "$(readme_lines '^    apt install --allow-downgrades' '^    update-initramfs -u -k all' |
 		grep -v force_reload | sed "s/OLD-VERSION/$old/")" 2>&1); rc=$?
@@ -1172,16 +1188,18 @@ runbook3_apt() { # SUITE ROOT KVER
 	check "$suite: runbook 3: iucode_tool -l gives the revision of ${fw##*/}" [ -n "$f" ]
 	check "$suite: runbook 3: apt-mark hold holds intel-microcode" \
 		grep -qx intel-microcode <(in_root "$root" apt-mark showhold)
-	d=$out/$suite/initrd-runbook3
-	rm -rf "$d"
-	in_root "$root" unmkinitramfs "/boot/initrd.img-$kver" "/tmp/mcx-unpacked" >/dev/null 2>&1
-	mv "$root/tmp/mcx-unpacked" "$d" 2>/dev/null
-	f=$(find "$d" -path "*/firmware/$fw" | head -n 1)
-	[ -n "$f" ] && cmp -s "$f" "$root/lib/firmware/$fw"
-	verdict "$suite: runbook 3: the rebuilt initramfs holds the older package's $fw"
-	rm -rf "$d"
-	# Held, the package would stop the next checks' purge.
+	check "$suite: runbook 3: the rebuilt initramfs holds the older package's $fw" \
+		initrd_fw_is_root "$suite" "$root" "$kver"
+	# Held, the package would stop runbook 2's upgrade and the purge.
 	in_root "$root" apt-mark unhold intel-microcode >/dev/null
+	# Runbook 2's apt upgrade as the README has it (the base is up to
+	# date but for the downgrade); its "y" as above.
+	o=$(printf 'y\n' | in_root "$root" sh -c "$(readme_lines '^    apt upgrade ')" 2>&1); rc=$?
+	[ $rc -eq 0 ] && [ "$(in_root "$root" dpkg-query -W -f '${Version}' intel-microcode)" = "$new" ]
+	verdict "$suite: runbook 2: apt upgrade brings intel-microcode $new back"
+	grep -E '^(Inst|Unpacking|[0-9]+ upgraded)' <<<"$o" | head -n 4 | sed 's/^/#   /'
+	check "$suite: runbook 2: and the initramfs the next boot sends holds its $fw" \
+		initrd_fw_is_root "$suite" "$root" "$kver"
 }
 
 chroot_checks() { # SUITE ROOT KVER

@@ -38,6 +38,8 @@ base_dir() {
 		# And an intel-microcode older than the installed one (the
 		# archive keeps one in the other suite), for runbook 3's
 		# downgrade: its version in the base's .older-intel-microcode.
+		# The system is kept up to date, as a host is: runbook 2's
+		# "apt upgrade" then has only that downgrade to undo.
 		older=intel-microcode ;;
 	trixie)
 		pre=dracut
@@ -60,7 +62,7 @@ base_dir() {
 		later="" ;;
 	*) die "unknown system $system" ;;
 	esac
-	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" ${older:+"older $older"} |
+	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" ${older:+"older $older" upgraded} |
 		sha256sum | cut -c1-12)
 	dir=$CACHE/distro/$system-$key
 	if [ -e "$dir/.ready" ]; then
@@ -89,6 +91,9 @@ base_dir() {
 	in_root "$tmp" apt-get install -y -qq "$pre" >/dev/null
 	# shellcheck disable=SC2086 # package lists
 	in_root "$tmp" apt-get install -y -qq $extra >/dev/null
+	# The security suite's updates of debootstrap's packages.
+	[ -z "$older" ] || in_root "$tmp" apt-get upgrade -y -qq >/dev/null ||
+		die "$suite: apt-get upgrade failed"
 	# shellcheck disable=SC2086
 	[ -z "$later" ] || in_root "$tmp" apt-get install -y -qq --download-only $later >/dev/null ||
 		die "$suite: cannot download $later"
