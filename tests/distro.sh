@@ -191,15 +191,27 @@ wait_deb13() {
 
 # The package installed into a copy of the cached base.
 install_pkg() { # SUITE ROOT
-	local suite=$1 root=$2 kver log=$out/$1/install.log
-	in_root "$root" apt-get install -y "/tmp/$(basename "$deb")" >"$log" 2>&1
-	local rc=$?
+	local suite=$1 root=$2 kver log=$out/$1/install.log cmds rc mok sig crt
+	# The README's two Install lines as they stand there, run in the
+	# folder that holds the .deb; apt asks only if it must add packages.
+	cmds=$(readme_lines '^    apt install intel-microcode' '^    apt install linux-headers-amd64 ') ||
+		{ bad "$suite: the README has its two Install lines"; return 1; }
+	printf 'y\ny\n' | in_root "$root" sh -ec "cd /tmp; $cmds" >"$log" 2>&1
+	rc=$?
 	kver=$(basename "$(compgen -G "$root/lib/modules/*-amd64" | head -n1)")
-	check "$suite: apt install ./$(basename "$deb") succeeds" [ $rc -eq 0 ]
+	check "$suite: the README's Install lines succeed ($(paste -sd';' <<<"$cmds" | sed 's/  *#[^;]*//g'))" [ $rc -eq 0 ]
 	check "$suite: DKMS built and installed microcode-xen $version for $kver" \
 		grep -Fxq "microcode-xen/$version, $kver, x86_64: installed" <(in_root "$root" dkms status)
 	check "$suite: the installed module's version is $version, signed with DKMS's key" \
 		[ "$(in_root "$root" modinfo -k "$kver" -F version microcode_xen)/$(in_root "$root" modinfo -k "$kver" -F signer microcode_xen)" = "$version/DKMS module signing key" ]
+	# The key the README's Secure Boot line enrolls (mokutil itself needs
+	# EFI): its certificate must be the one that signed the module
+	# (modinfo's sig_key is the signer's serial number).
+	mok=$(grep -o 'mokutil --import [^ ,)]*' "${DISTRO_SRC:-$top}/README" | cut -d' ' -f3)
+	sig=$(in_root "$root" modinfo -k "$kver" -F sig_key microcode_xen | tr -d ':' | tr 'a-f' 'A-F' | sed 's/^0*//')
+	crt=$(in_root "$root" openssl x509 -inform DER -in "${mok:-/nonexistent}" -noout -serial 2>/dev/null | sed 's/^serial=//; s/^0*//')
+	[ -n "$sig" ] && [ "$sig" = "$crt" ]
+	verdict "$suite: the README's mokutil --import ${mok:-(not found)} is the certificate that signed microcode_xen (serial ${crt:-none}, module's key ${sig:-none})"
 	[ $rc -eq 0 ] || { tail -n 20 "$log" | sed 's/^/#   /'; return 1; }
 }
 
