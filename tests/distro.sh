@@ -267,13 +267,18 @@ make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	# minute (e2scrub_reap and ldconfig seen at 36-85 s).  The package's
 	# own units and udev are untouched.
 	local u
-	# xen-utils' xen.service and xendomains.service (xenstored and the
-	# guests) are not needed by xen-ucode or the package either.
+	# xen-utils' xendomains.service (the guests) is not needed by
+	# xen-ucode or the package either.
 	for u in e2scrub_reap.service e2scrub_all.timer ldconfig.service getty-static.service \
 		 apt-daily.timer apt-daily-upgrade.timer man-db.timer fstrim.timer \
-		 logrotate.timer dpkg-db-backup.timer xen.service xendomains.service; do
+		 logrotate.timer dpkg-db-backup.timer xendomains.service; do
 		ln -sf /dev/null "$root/etc/systemd/system/$u"
 	done
+	# Nor xen.service (xenfs and xenstored), but the probe starts it for
+	# the README's xl commands: disabled, not masked (a masked unit needs
+	# a daemon-reload to start; Debian's init script exits at once while
+	# it is masked).  trixie has the unit, bookworm only the init script.
+	rm -f "$root/etc/systemd/system/multi-user.target.wants/xen.service" "$root"/etc/rc[2-5].d/S[0-9][0-9]xen
 	umount_all "$root"
 	rm -f "$out/$1/disk.img"
 	truncate -s 4G "$out/$1/disk.img"

@@ -60,15 +60,11 @@ reload_as() {
 # their output as "MCXPROBE readme WHAT: LINE" (count: the numbers of
 # lines, of Xen's "updated from" lines and of its "cores are to update").
 # xl needs xenfs and xenstored, which Debian's xen.service sets up in a
-# dom0 and make_disk masks for time (its script, too, does nothing while
-# the unit is masked): unmasked and started once, masked again for the
-# next boot.
+# dom0 and make_disk disables for time: started once, for the scripts
+# that run xl.
 readme() {
-	if [ ! -e /run/mcx-xen-daemons ]; then
-		rm -f /etc/systemd/system/xen.service
-		systemctl daemon-reload
+	if [ ! -e /run/mcx-xen-daemons ] && grep -q '^xl ' "/usr/local/sbin/mcx-readme-$1"; then
 		systemctl start xen.service || say "readme $2: xen.service did not start"
-		ln -s /dev/null /etc/systemd/system/xen.service
 		: > /run/mcx-xen-daemons
 	fi
 	bash "/usr/local/sbin/mcx-readme-$1" > "/run/mcx-readme-$1" 2>&1
