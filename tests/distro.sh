@@ -251,6 +251,8 @@ make_disk() { # SUITE ROOT: the root fs as a virtual disk, with the probe
 	# Those of "Check your host" and the Xen log line of "Setups".
 	readme_lines '^    xl info \| grep' '^    grep -m4 -E' > "$root/usr/local/sbin/mcx-readme-host"
 	readme_lines '^    xl dmesg \| grep -i microcode ' > "$root/usr/local/sbin/mcx-readme-xl-dmesg"
+	# Runbook 1's look at dom0's log.
+	readme_lines '^    dmesg \| grep microcode_xen' > "$root/usr/local/sbin/mcx-readme-runbook1"
 	# Runbook 2's look at Xen's side.
 	readme_lines "^    xl dmesg \\| grep -iE 'microcode" > "$root/usr/local/sbin/mcx-readme-runbook2-xl"
 	# The "older" vendor file of the rollback runbook: a copy of the file
@@ -505,19 +507,22 @@ check_runbooks() { # SUITE XEN LOG
 	# On CPUs that take microcode the boot's load moved them to $new;
 	# runbook 3's forced load of the older file moves them back.
 	[ "${ucode:-stock}" = stock ] || now=$new
-	h=$(first "$log" "MCXPROBE klog: microcode_xen: hypervisor: Xen ${xen//./\\.}")
-	a=$(first "$log" 'MCXPROBE klog: microcode_xen: vendor file .* \(the physical boot CPU\)')
-	b=$(first "$log" 'MCXPROBE klog: microcode_xen: [0-9]+ physical CPUs listed under /sys/devices/system/cpu/microcode')
-	d=$(first "$log" 'MCXPROBE klog: microcode_xen: ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen')
+	# The README's dmesg | grep microcode_xen, after the boot's load and
+	# reload: its lines as "[  12.345678] microcode_xen: ...".
+	local r='MCXPROBE readme runbook1: \[[^]]*\] microcode_xen:'
+	h=$(first "$log" "$r hypervisor: Xen ${xen//./\\.}")
+	a=$(first "$log" "$r "'vendor file .* \(the physical boot CPU\)')
+	b=$(first "$log" "$r "'[0-9]+ physical CPUs listed under /sys/devices/system/cpu/microcode')
+	d=$(first "$log" "$r "'ready: /sys/devices/system/cpu/microcode/reload and /dev/cpu/microcode send microcode to Xen')
 	if [ "$xen" = 4.17 ]; then
 		# No third line at the load; the first read of xen_cpu* says why.
-		c=$(first "$log" 'MCXPROBE klog: microcode_xen: this hypervisor cannot report microcode revisions \(Xen 4.18 and later can\)')
+		c=$(first "$log" "$r "'this hypervisor cannot report microcode revisions \(Xen 4.18 and later can\)')
 		[ "$a" -eq $((h + 1)) ] && [ "$b" -eq $((a + 1)) ] && [ "$d" -eq $((b + 1)) ] && [ "$d" -lt "$c" ] && [ "$c" -lt 999999999 ]
-		verdict "$suite/Xen $xen: runbook 1: the load's four lines in the README's order, then at the first xen_cpu read its note (log lines $h $a $b $d $c)"
+		verdict "$suite/Xen $xen: runbook 1: the README's dmesg | grep microcode_xen: the load's four lines in its order, then at the first xen_cpu read its note (log lines $h $a $b $d $c)"
 	else
-		c=$(first "$log" 'MCXPROBE klog: microcode_xen: all [0-9]+ physical CPUs run revision 0x')
+		c=$(first "$log" "$r "'all [0-9]+ physical CPUs run revision 0x')
 		[ "$h" -lt "$a" ] && [ "$a" -lt "$b" ] && [ "$b" -lt "$c" ] && [ "$c" -lt "$d" ] && [ "$d" -lt 999999999 ]
-		verdict "$suite/Xen $xen: runbook 1: the load's five lines, in the README's order (log lines $h $a $b $c $d)"
+		verdict "$suite/Xen $xen: runbook 1: the README's dmesg | grep microcode_xen: the load's five lines, in its order (log lines $h $a $b $c $d)"
 	fi
 	if [ "$xen" = 4.17 ]; then
 		check "$suite/Xen $xen: runbook 2: xen_cpu*/version cannot be read on 4.17 (Operation not supported)" \

@@ -167,6 +167,8 @@ elif [ -e $MC/reload ]; then
 	say "needrestart itself: systemd-detect-virt --vm: $(systemd-detect-virt --vm); needrestart -b -w: $(needrestart -b -w 2>&1 | grep -c '^NEEDRESTART-UC') microcode lines"
 	reload_as reload
 	dmesg | grep 'microcode_xen' | tail -n 3 | sed 's/^/MCXPROBE dmesg: /' > /dev/console
+	# README, runbook 1: dom0's log of the load, then of the reload.
+	readme runbook1 runbook1
 	metrics reload
 	# README, runbook 2: every physical CPU's revision.
 	say "runbook2 revisions: $(cat $MC/xen_cpu*/version 2>&1 | sort | uniq -c | sed 's/^ *//' | paste -sd'|')"
