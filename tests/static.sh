@@ -24,6 +24,15 @@ while IFS= read -r f; do
 	nsh=$((nsh + 1))
 	err=$(bash -n "$top/$f" 2>&1) || bad+="$err"$'\n'
 done < <(cd "$top" && { git ls-files --cached --others --exclude-standard 2>/dev/null || find . -path ./build -prune -o -type f -print | sed 's|^\./||'; } | sort -u)
+# The README is for an admin, read in ten minutes: at most 330 lines and
+# 2,500 words (interfaces, per-Xen tables and the full error list live in
+# Documentation/).
+read -r rl rw < <(wc -lw < "$top/README")
+if [ "$rl" -le 330 ] && [ "$rw" -le 2500 ]; then
+	result pass "[static] README: $rl lines, $rw words (at most 330 and 2,500)"
+else
+	result fail "[static] README: $rl lines, $rw words; at most 330 and 2,500 (move reference text to Documentation/)"
+fi
 if [ "$nsh" -lt 20 ]; then
 	result fail "[static] bash -n: only $nsh shell scripts found"
 elif [ -z "$bad" ]; then
