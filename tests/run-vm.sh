@@ -561,6 +561,10 @@ RETRY_TRIPLE_FAULT=y VENDOR=amd debug_case "amd-pvh-$dbg-xen4.20" $dbg 4.20 dom0
 # other VMs (RELIABILITY).
 debug_case "failnth-$dbg-xen4.20" $dbg 4.20 failnth --timeout 9000 \
 	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" "${failnth[@]}"
+# The device write's loop alone (8 points), on the stand-in: a few
+# minutes, for tests/mutants.sh's debug mutants (MUTANTS_DEBUG=1).
+FAKE=y CASE_ENV="FAILNTH_ONLY=device" debug_case "failnth-device-$dbg" $dbg none failnth --timeout 1800 \
+	--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}" "${failnth[@]}"
 
 while [ "${#running[@]}" -gt 0 ]; do
 	reap_one
