@@ -4,10 +4,11 @@
 # check-debug.sh: make check-debug.  Builds the two debug dom0 kernels once
 # per machine (tests/debug-kernel.sh) and runs their cases (tests/run-vm.sh,
 # the debug_case lines) in three runs side by side, since one after the
-# other they take more than four hours:
+# other they take more than four hours, and the mutants that need them:
 #   failnth-6.1-debug          alone: 1.5 h and more each; a VM's CPUs keep
 #   failnth-6.1-debug-nokasan  about one host core busy, so two such VMs on
 #   every other debug case     two cores take less time together than in turn
+#   tests/mutants.sh's debug-* mutants (minutes)
 # The first starts as soon as its kernel is built, while the second kernel
 # builds.  Each run's output goes to build/check-debug/NAME.log, its
 # progress lines here as they come; the end is one count of every check,
@@ -32,6 +33,13 @@ run() {
 		2> >(tee -a "$out/$1.log" | sed -u "s/^/[$1] /" >&2) &
 	names+=("$1") pids+=($!)
 }
+# The debug kernels' mutants (tests/mutants.sh, MUTANTS_DEBUG=1), likewise.
+mutants() {
+	log "mutants: tests/mutants.sh, MUTANTS_DEBUG=1 (its output: $out/mutants.log)"
+	MUTANTS_DEBUG=1 MUTANTS_JOBS=1 "$here/mutants.sh" >> "$out/mutants.log" \
+		2> >(tee -a "$out/mutants.log" | sed -u "s/^/[mutants] /" >&2) &
+	names+=(mutants) pids+=($!)
+}
 kernel() {
 	"$here/debug-kernel.sh" build "$1" > /dev/null && return
 	result fail "[check-debug] the debug kernel $1 did not build"
@@ -42,6 +50,7 @@ kernel 6.1-debug && run kasan-failnth '^failnth-6\.1-debug$'
 if kernel 6.1-debug-nokasan; then
 	run nokasan-failnth '^failnth-6\.1-debug-nokasan-'
 	run others debug '^failnth-'
+	mutants
 fi
 
 # Every 10 min, how far each run is.

@@ -20,11 +20,16 @@
 # (tests/distro.sh package, about a minute).  MUTANTS_JOBS copies (default
 # 2) run side by side, one VM each; MUTANTS_ONLY, a regular expression,
 # picks mutants by name.
+#
+# The mutants named debug-* run on a debug kernel (tests/debug-kernel.sh):
+# only with MUTANTS_DEBUG=1, as make check-debug runs them, and then alone
+# (in build/mutants-debug); otherwise one line says they were not run.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 top=$(cd "$here/.." && pwd)
-work=$top/build/mutants
+dbg=${MUTANTS_DEBUG:+1}
+work=$top/build/mutants${dbg:+-debug}
 t0=$(date +%s)
 jobs=${MUTANTS_JOBS:-2}
 only=${MUTANTS_ONLY:-.}
@@ -107,9 +112,14 @@ hseam='^harden-seam-6\.1$'
 homes='^homes-6\.1$'
 bare='^bare-6\.1$'
 pkg='^distro:package$'
+# The device write's fail-nth loop alone, on the stand-in (debug kernel).
+fdev='^failnth-device-6\.1-debug-nokasan$'
+# The stand-in's hardening scenario (rmmod after rmmod) on it.
+hseamd='^harden-seam-6\.1-debug-nokasan$'
 # The cases of the mutants picked (mutant NAME CASES ...), in the order
 # the mutants come, from this file itself.
-needed=$(awk -v only="$only" '$1 ~ /^mutant(_rename)?$/ && $2 ~ only {print $3}' "$0" | tr -d '"$' | sort -u)
+needed=$(awk -v only="$only" -v dbg="${dbg:-0}" '$1 ~ /^mutant(_rename)?$/ && $2 ~ only &&
+	($2 ~ /^debug-/) == dbg {print $3}' "$0" | tr -d '"$' | sort -u)
 
 # case_of CASES: the one case that the regular expression CASES names.
 case_of() { sed 's/^\^//; s/\$$//; s/\\//g' <<<"$1"; }
@@ -222,13 +232,22 @@ PY
 # mutant NAME CASES CHECK FILE OLD NEW [ENV]: replaces the one OLD in FILE
 # (a path in the tree) with NEW, runs CASES (with ENV's VAR=VALUE words)
 # and restores FILE; CHECK must be among the failures.
+# picked NAME: the mutant NAME is to run here.
+picked() {
+	[[ $1 =~ $only ]] || return 1
+	if [[ $1 == debug-* ]] && [ -z "$dbg" ]; then
+		log "NOT RUN: mutant $1 (debug kernel); make check-debug runs it"
+		return 1
+	fi
+	[[ $1 == debug-* ]] || [ -z "$dbg" ]
+}
 mutant() {
-	[[ $1 =~ $only ]] || return 0
+	picked "$1" || return 0
 	spawn "$1" try "$1" "$2" "$3" "${7:-}" "$4" text "$5" "$6"
 }
 # mutant_rename NAME CASES CHECK FILE NEWFILE [ENV]: the same, FILE moved away.
 mutant_rename() {
-	[[ $1 =~ $only ]] || return 0
+	picked "$1" || return 0
 	spawn "$1" try "$1" "$2" "$3" "${6:-}" "$4" rename "$5" ""
 }
 
@@ -387,6 +406,25 @@ mutant deb-one-version "$pkg" "each Debian release's build has its own version" 
 mutant alert-busy-on-4.17 "$pkg" "Xen 4\.17\.7, errno 16, revisions -: MicrocodeUpdateFailed silent" \
 	packaging/libexec/metrics "			4.17 | 4.18) [ \"\$p\" -lt 6 ] || return 0 ;;" \
 	"			4.18) [ \"\$p\" -lt 6 ] || return 0 ;;"
+# --- On a debug kernel (MUTANTS_DEBUG=1) ---
+# A call after an allocation failure trips over what the failure left (a
+# warning in the next normal call): fail-nth's loop must read dom0's log
+# after that call too, before the next injection clears it.
+mutant debug-failnth-follow-up-warning "$fdev" "device: no sanitizer report, lockdep report or warning after any injection" \
+	microcode_xen.c "	b->pages = kvmalloc_array(b->npages, sizeof(*b->pages), GFP_KERNEL);$nl" \
+	"	b->pages = kvmalloc_array(b->npages, sizeof(*b->pages), GFP_KERNEL);$nl	{$nl		static bool failed;$nl$nl		WARN_ON_ONCE(b->pages && failed);$nl		failed = !b->pages;$nl	}$nl"
+# The xen_cpuN directories (and the driver's own) with a release function
+# of the module's, as before 1f78060: DEBUG_KOBJECT_RELEASE runs it 1 to
+# 4 s after the last kobject_put(), after rmmod has freed the module.
+mutant debug-module-owned-release "$hseamd" "Oops, BUG, WARNING, trace or OOM kill" microcode_xen.c \
+	"static int mcx_add_pcpu(u32 cpu)${nl}{${nl}" \
+	"static void mcx_mut_release(struct kobject *kobj)${nl}{${nl}	kfree(kobj);${nl}}${nl}${nl}\
+static struct kobj_type mcx_mut_ktype = {${nl}	.release = mcx_mut_release,${nl}	.sysfs_ops = &kobj_sysfs_ops,${nl}};${nl}${nl}\
+static struct kobject *mcx_mut_create(const char *name, struct kobject *parent)${nl}{${nl}\
+	struct kobject *kobj = kzalloc(sizeof(*kobj), GFP_KERNEL);${nl}${nl}\
+	if (kobj && kobject_init_and_add(kobj, &mcx_mut_ktype, parent, \"%s\", name)) {${nl}\
+		kobject_put(kobj);${nl}		kobj = NULL;${nl}	}${nl}	return kobj;${nl}}${nl}${nl}\
+static int mcx_add_pcpu(u32 cpu)${nl}{${nl}#define kobject_create_and_add mcx_mut_create${nl}"
 reap_all
 
 log "all mutants done in $(elapsed)"
