@@ -54,11 +54,21 @@ timed() {
 }
 
 # ^C or a stop from outside: stop the scripts running now, with their VMs
-# (each timeout made its own process group).
+# (each timeout made its own process group); what is left of a group 10 s
+# later (a PID 1 of the sid chroot's namespace ignores SIGTERM) is killed.
+alive() { local g; for g; do pgrep -g "$g" > /dev/null && return 0; done; return 1; }
 stop_all() {
-	local p
+	local p groups=() i
 	for p in $(pgrep -P $$ -x timeout) $(pgrep -P "$(pgrep -P $$ | paste -sd,)" -x timeout 2>/dev/null); do
+		groups+=("$p")
 		kill -TERM -- -"$p" 2>/dev/null
+	done
+	for ((i = 0; i < 10; i++)); do
+		alive "${groups[@]}" || break
+		sleep 1
+	done
+	for p in "${groups[@]}"; do
+		kill -KILL -- -"$p" 2>/dev/null
 	done
 	exit 130
 }

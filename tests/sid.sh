@@ -54,7 +54,10 @@ sid_download() {
 
 # Runs in the chroot with its own /proc (objtool and the compiler need it),
 # in a private mount namespace that ends with the command: nothing to unmount.
-in_sid() { unshare --mount --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" "$@"; }
+# The command is PID 1 of its own PID namespace, where it ignores SIGTERM: a
+# make whose children were killed kept spinning there.  --kill-child: when
+# unshare goes (killed by run-all's deadline, a ^C), the namespace goes too.
+in_sid() { unshare --mount --pid --fork --kill-child --mount-proc="$ROOT/proc" chroot "$ROOT" "$@"; }
 
 # ready: the chroot, the kernel and the scripts of the version in "ready"
 # are all there.
