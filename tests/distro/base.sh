@@ -16,6 +16,19 @@ second_kernel_image() { echo "linux-image-$K612-amd64-unsigned"; }
 # system_suite SYSTEM: the Debian suite of a test system (trixie-itools: trixie).
 system_suite() { echo "${1%%-*}"; }
 
+# prune_bases SYSTEM DIR: the cached bases of SYSTEM other than DIR (an
+# older recipe or package list: never used again) are removed, 1 to 2 GB
+# each.
+prune_bases() {
+	local b
+	for b in "$CACHE/distro/$1"-*; do
+		[[ ${b##*/} =~ ^$1-[0-9a-f]{12}$ ]] && [ "$b" != "$2" ] || continue
+		log "$1: removing the outdated base $b"
+		umount_all "$b" 2>/dev/null
+		rm -rf "$b"
+	done
+}
+
 # base_dir SYSTEM: print the cached base of SYSTEM, building it first if
 # needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has,
 # its xen-utils (xen-ucode) and needrestart (its microcode check).
@@ -65,6 +78,7 @@ base_dir() {
 	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" ${older:+"older $older" upgraded} |
 		sha256sum | cut -c1-12)
 	dir=$CACHE/distro/$system-$key
+	prune_bases "$system" "$dir"
 	if [ -e "$dir/.ready" ]; then
 		echo "$dir"
 		return 0
