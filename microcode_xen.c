@@ -365,7 +365,12 @@ static int mcx_hypercall(const char *src, const struct mcx_blob *b, bool force)
 
 	if (!b->udata)
 		return mcx_hv_microcode_update(b->data, b->len, force);
-	/* Xen walks the page tables with the address as it is: no tag bits. */
+	/*
+	 * Xen walks the page tables with the address as it is: no tag bits.
+	 * Xen 4.17 to 4.22 offer LAM to no guest (cpufeatureset.h: unknown
+	 * before 4.21, no guest attribute since), so today this changes
+	 * nothing; a dom0 with tagged addresses will need it.
+	 */
 	xen = mcx_hv_microcode_update_user(untagged_addr(b->udata), b->len, force);
 	if (xen != -EFAULT)
 		return xen;
