@@ -24,11 +24,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:-build}
 name=${2:-6.1-debug}
 frags=$(debug_fragments "$name") || exit 1
+# Not ready, and quietly so, on a machine without linux-source-6.1 yet
+# (.ci/run asks before setup.sh has run).
+if [ "$cmd" = ready ]; then
+	dir=$(debug_dir "$name" 2>/dev/null) && [ -e "$dir/ready" ]
+	exit
+fi
 dir=$(debug_dir "$name") || exit 1
 
 case $cmd in
 dir) echo "$dir"; exit 0 ;;
-ready) [ -e "$dir/ready" ]; exit ;;
 build) ;;
 *) die "usage: debug-kernel.sh [build|ready|dir] [6.1-debug|6.1-debug-nokasan]" ;;
 esac
