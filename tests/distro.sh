@@ -324,9 +324,7 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log i
 		qemu+=(-cpu "$cpu" -kernel "$out/$suite/vmlinuz-$kver" -initrd "$out/$suite/initrd.img-$kver"
 		       -append "root=/dev/vda rw console=ttyS0 panic=-1 $slow$dom0")
 	else
-		[ -e "$CACHE/xen-$xen/xen" ] ||
-			zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
-		qemu+=(-cpu "$cpu" -kernel "$CACHE/xen-$xen/xen"
+		qemu+=(-cpu "$cpu" -kernel "$(xen_image "$xen")"
 		       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 bootscrub=0 $xen_cpu_args $extra"
 		       -initrd "$out/$suite/vmlinuz-$kver root=/dev/vda rw console=hvc0 earlyprintk=xen panic=-1 $slow$dom0,$out/$suite/initrd.img-$kver")
 	fi
@@ -570,8 +568,13 @@ cpus_on() {
 
 # promtool, from Debian's trixie package, fetched once into the cache: it
 # evaluates the package's example alerting rules.
+# One fetch at a time (the mutants' "distro.sh package" runs beside
+# make check's distro.sh); called in a command substitution, which ends
+# the lock.
 promtool_bin() {
-	local d=$CACHE/promtool
+	local d=$CACHE/promtool lock
+	exec {lock}> "$CACHE/.lock-promtool"
+	flock "$lock"
 	if [ ! -x "$d/usr/bin/promtool" ]; then
 		rm -rf "$d" "$d.tmp"
 		mkdir -p "$d.tmp"
@@ -1441,10 +1444,6 @@ collect() {
 main() {
 	local t0=$SECONDS s
 	: > "$out/times"
-	# Unpacked once here: the systems boot side by side.
-	for s in 4.17 4.20; do
-		[ -e "$CACHE/xen-$s/xen" ] || zcat "$CACHE/xen-$s/boot/xen-$s-amd64.gz" > "$CACHE/xen-$s/xen"
-	done
 	if build_deb; then
 		deb13_job
 		# Sets $promtool and $rules for the systems' checks.

@@ -42,6 +42,16 @@ debug_dir() {
 	echo "$CACHE/kdebug/${name#6.1-}-$h"
 }
 
+# xen_image VER: Xen VER's hypervisor, unpacked once from Debian's .gz
+# into the cache; its path.  Into a file of its own first, then renamed:
+# VMs side by side (run-vm's, distro's, the mutants') may ask at once.
+xen_image() {
+	local f=$CACHE/xen-$1/xen
+	[ -e "$f" ] || { zcat "$CACHE/xen-$1/boot/xen-$1-amd64.gz" > "$f.$$" && mv "$f.$$" "$f"; } ||
+		{ rm -f "$f.$$"; return 1; }
+	echo "$f"
+}
+
 # The headers folder of a cached kernel (6.1 or 6.12), or a debug kernel's
 # build tree (6.1-debug, 6.1-debug-nokasan).
 kdir_of() {

@@ -153,8 +153,7 @@ if [ "$xen" = none ]; then
 	qemu+=(-kernel "$vmlinuz" -initrd "$out/initrd.gz"
 	       -append "console=ttyS0 $dom0_args")
 else
-	[ -e "$CACHE/xen-$xen/xen" ] ||
-		zcat "$CACHE/xen-$xen/boot/xen-$xen-amd64.gz" > "$CACHE/xen-$xen/xen"
+	xen_image "$xen" > /dev/null || die "cannot unpack Xen $xen's hypervisor from the cache"
 	# smap=0: with SMAP a PV dom0 faults at its first instruction under TCG.
 	# bootscrub=0: Xen's default scrubs its free memory (1 GiB here) on
 	# idle CPUs after boot, which under TCG takes the host thread from

@@ -33,7 +33,7 @@ prune_bases() {
 # needed.  Each has Debian's Xen hypervisor package installed, as a dom0 has,
 # its xen-utils (xen-ucode) and needrestart (its microcode check).
 base_dir() {
-	local system=$1 suite inc pre extra later key dir tmp main sec t0 comps older= v
+	local system=$1 suite inc pre extra later key dir tmp main sec t0 comps older= v lock
 	suite=$(system_suite "$system")
 	main=$(mirror 1); main=${main:-http://deb.debian.org/debian}
 	sec=$(mirror 2); sec=${sec:-http://deb.debian.org/debian-security}
@@ -78,6 +78,14 @@ base_dir() {
 	key=$(printf '%s\n' "$BASE_RECIPE" "$system" "$inc" "$pre" "$extra" "$later" "$main" "$comps" ${older:+"older $older" upgraded} |
 		sha256sum | cut -c1-12)
 	dir=$CACHE/distro/$system-$key
+	# One build of a system's base at a time: on a new cache the
+	# mutants' "distro.sh package" and make check's distro.sh both ask
+	# for trixie-build at once, and two debootstraps into the same folder
+	# spoil each other ("Invalid Release signature" seen).  Called in a
+	# command substitution: the lock ends with it.
+	mkdir -p "$CACHE/distro"
+	exec {lock}> "$CACHE/distro/.lock-$system"
+	flock "$lock"
 	prune_bases "$system" "$dir"
 	if [ -e "$dir/.ready" ]; then
 		echo "$dir"
