@@ -404,7 +404,13 @@ harden=(--fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 # too: 4.20 has forced updates and per-CPU revisions, which change what is
 # a bad input and what reaches Xen.
 run_case "harden-6.1-xen4.17" 6.1 4.17 harden --timeout 900 "${harden[@]}"
-run_case "harden-6.12-xen4.20" 6.12 4.20 harden --timeout 900 "${harden[@]}"
+# Xen's XPTI (its Meltdown shield for PV guests, on by default for the
+# emulated Skylake) stays on for 4.17's run and is off for 4.20's
+# (xpti=false, as Xen runs on CPUs that are not affected): the driver's
+# hypercalls are the same either way, and under TCG every dom0 kernel
+# entry with XPTI flushes the emulated TLB (an installed system's boot:
+# 168 s with it, 130 s without, side by side).
+run_case "harden-6.12-xen4.20" 6.12 4.20 harden --timeout 900 "${harden[@]}" --xen-args xpti=false
 FAKE=y run_case "harden-seam-6.1" 6.1 none harden-seam --fw "$FWDIR/${fwfile[intel]}=${fwfile[intel]}"
 
 for k in 6.1 6.12; do
