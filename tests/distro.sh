@@ -1425,7 +1425,7 @@ system_test() {
 		# Their bases first (on an empty cache, 4 to 7 min each beside
 		# the Debian 13 build's own), then the package that build makes.
 		trixie | trixie-itools)
-			if ! base_dir "$s" > /dev/null; then
+			if ! (base_dir "$s" > /dev/null); then
 				bad "$s: debootstrap the base system"
 			elif wait_deb13; then
 				if [ "$s" = trixie ]; then set_vendor "$host_vendor"; else set_vendor amd; fi

@@ -81,13 +81,15 @@ base_dir() {
 	# One build of a system's base at a time: on a new cache the
 	# mutants' "distro.sh package" and make check's distro.sh both ask
 	# for trixie-build at once, and two debootstraps into the same folder
-	# spoil each other ("Invalid Release signature" seen).  Called in a
-	# command substitution: the lock ends with it.
+	# spoil each other ("Invalid Release signature" seen).  The lock is
+	# let go on every way out (a failure exits the command substitution
+	# it is called in).
 	mkdir -p "$CACHE/distro"
 	exec {lock}> "$CACHE/distro/.lock-$system"
 	flock "$lock"
 	prune_bases "$system" "$dir"
 	if [ -e "$dir/.ready" ]; then
+		exec {lock}>&-
 		echo "$dir"
 		return 0
 	fi
@@ -134,6 +136,7 @@ base_dir() {
 	touch "$tmp/.ready"
 	mv "$tmp" "$dir"
 	log "$system base ready in $((SECONDS - t0)) s: $dir"
+	exec {lock}>&-
 	echo "$dir"
 }
 
