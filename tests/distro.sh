@@ -903,8 +903,16 @@ initramfs_modes() { # SUITE ROOT KVER
 	done
 	cp "$d/default.saved" "$root/etc/default/microcode-xen"
 	x=$(echo $host) # on one line
-	[ -n "$host" ] && [ "$(cat "$d/ucode-host")" = "$host" ] && has "$d/initrd-host.list" 'microcode_xen\.ko'
-	verdict "$suite: MICROCODE_XEN_INITRAMFS=host: the module and only this CPU's file ($x)"
+	if [ -n "$host" ]; then
+		[ "$(cat "$d/ucode-host")" = "$host" ] && has "$d/initrd-host.list" 'microcode_xen\.ko'
+		verdict "$suite: MICROCODE_XEN_INITRAMFS=host: the module and only this CPU's file ($x)"
+	else
+		# A build machine whose CPU Debian's packages have no file for
+		# (seen: AMD family 1Ah, microcode_amd_fam1ah.bin).
+		x=$(grep -o 'W: microcode-xen: no microcode file for this CPU under /lib/firmware ([^)]*)' "$d/rebuild-host.log")
+		[ ! -s "$d/ucode-host" ] && has "$d/initrd-host.list" 'microcode_xen\.ko' && [ -n "$x" ]
+		verdict "$suite: MICROCODE_XEN_INITRAMFS=host, on a build CPU with no file in Debian's packages: the module, no vendor file, a warning that names the file ($x)"
+	fi
 	# all: the files auto put in above; what the hooks are given (no
 	# rebuild of its own: an initramfs build takes a minute).
 	sed -i "s/^MICROCODE_XEN_INITRAMFS=.*/MICROCODE_XEN_INITRAMFS=all/" "$root/etc/default/microcode-xen"
