@@ -81,6 +81,15 @@ check() { # DESC COMMAND...: pass if the command succeeds
 	if "$@"; then ok "$d"; else bad "$d"; fi
 }
 took() { log "$1 took $((SECONDS - $2)) s"; echo "$1 $((SECONDS - $2))" >> "$out/times"; }
+# step FUNC ARGS...: one part of a system's chroot checks, its time in
+# $out/times under the system's name (what a chroot check costs, by part).
+step() {
+	local t0=$SECONDS rc
+	"$@"
+	rc=$?
+	echo "  $suite chroot: $1 $((SECONDS - t0)) s" >> "$out/times"
+	return $rc
+}
 # has FILE ERE: FILE has a line matching ERE
 has() { grep -Eq -- "$2" "$1"; }
 # first LOG ERE: line number of the first match, or a number past any line
@@ -1286,7 +1295,7 @@ chroot_checks() { # SUITE ROOT KVER
 			[ -f "$root/var/lib/prometheus/node-exporter/microcode_xen.prom" ]
 	fi
 
-	[ ! -e "$root/.older-intel-microcode" ] || runbook3_apt "$suite" "$root" "$kver"
+	[ ! -e "$root/.older-intel-microcode" ] || step runbook3_apt "$suite" "$root" "$kver"
 
 	# No microcode packages: a clear message, the module still goes in.
 	o=$(in_root "$root" apt-get purge -y intel-microcode amd64-microcode 2>&1); rc=$?
@@ -1317,7 +1326,7 @@ chroot_checks() { # SUITE ROOT KVER
 			has <(list_initrd "$root" "$k2") 'microcode_xen\.ko'
 	fi
 
-	remove_failing_rebuild "$suite" "$root" "$kver"
+	step remove_failing_rebuild "$suite" "$root" "$kver"
 	# Purge: nothing of ours is left, in files or in any initramfs.
 	o=$(in_root "$root" apt-get purge -y microcode-xen-dkms 2>&1); rc=$?
 	check "$suite: apt purge microcode-xen-dkms succeeds" [ $rc -eq 0 ]
@@ -1401,7 +1410,7 @@ suite_test() { # SYSTEM XEN
 	fi
 	t=$SECONDS
 	# trixie-itools has the same hook as bookworm.
-	[ "$suite" = trixie-itools ] || initramfs_modes "$suite" "$root" "$kver"
+	[ "$suite" = trixie-itools ] || step initramfs_modes "$suite" "$root" "$kver"
 	# The boots are done, and the installed initramfs modes checked with
 	# Debian's MODULES=most and dracut's defaults: from here on the checks
 	# read only what the package adds (its hooks add the module and its
@@ -1413,10 +1422,10 @@ suite_test() { # SYSTEM XEN
 	elif [ -d "$root/etc/initramfs-tools/conf.d" ]; then
 		echo MODULES=list > "$root/etc/initramfs-tools/conf.d/zz-mcx-test-modules"
 	fi
-	upgrade_scripts "$suite" "$root"
-	[ "$suite" != trixie-itools ] || autopkgtest_dkms "$suite" "$root"
-	grub_checks "$suite" "$root"
-	chroot_checks "$suite" "$root" "$kver"
+	step upgrade_scripts "$suite" "$root"
+	[ "$suite" != trixie-itools ] || step autopkgtest_dkms "$suite" "$root"
+	step grub_checks "$suite" "$root"
+	step chroot_checks "$suite" "$root" "$kver"
 	took "$suite chroot checks" "$t"
 }
 
