@@ -329,7 +329,8 @@ boot() { # SUITE XEN|none [NAME XEN-ARGS DOM0-ARGS]: boot the disk; serial log i
 	# Meltdown shield for PV guests, on by default for the emulated Intel
 	# CPU, flushes the emulated TLB at every dom0 kernel entry: bookworm's
 	# boot took 168 s with it, 130 s without (side by side).  The package
-	# behaves the same either way; tests/run-vm.sh's 4.17 cases keep it.
+	# behaves the same either way; tests/run-vm.sh's Intel cases keep it
+	# (all but harden-6.12-xen4.20).
 	qemu=("$qbin" "${lflags[@]}" -machine q35 -accel "tcg,thread=${MCX_TCG_THREAD:-single}" -smp 2 -m 2048 -nographic -no-reboot
 	      -vga none -nic none
 	      -monitor none -serial "file:$log" -drive "file=$out/$suite/disk.img,format=raw,if=virtio")
