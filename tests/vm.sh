@@ -153,14 +153,14 @@ if [ "$xen" = none ]; then
 	qemu+=(-kernel "$vmlinuz" -initrd "$out/initrd.gz"
 	       -append "console=ttyS0 $dom0_args")
 else
-	xen_image "$xen" > /dev/null || die "cannot unpack Xen $xen's hypervisor from the cache"
+	ximg=$(xen_image "$xen") || die "cannot unpack Xen $xen's hypervisor from the cache"
 	# smap=0: with SMAP a PV dom0 faults at its first instruction under TCG.
 	# bootscrub=0: Xen's default scrubs its free memory (1 GiB here) on
 	# idle CPUs after boot, which under TCG takes the host thread from
 	# dom0's vCPUs for a minute: an installed system's boot reached its
 	# probe in 68 s so, 101 s with the scrub.  Nothing here reads that
 	# memory's old contents.
-	qemu+=(-kernel "$CACHE/xen-$xen/xen"
+	qemu+=(-kernel "$ximg"
 	       -append "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M smap=0 bootscrub=0 $xen_args"
 	       -initrd "$vmlinuz console=hvc0 earlyprintk=xen $dom0_args,$out/initrd.gz")
 fi
