@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run-all.sh: sets up (tests/setup.sh) and runs every test script below, in
-# order; ends with a table of each script's time and status and one line
+# order; ends with a table of each script's time (and the CPU time that it
+# and all it started used) and status and one line
 # "N passed, M failed", and fails if anything did.  A script that is
 # missing or not executable, or that exits non-zero, is a failure; so is a
 # run in which nothing passed.  To add a script, add its name to the list;
@@ -23,16 +24,31 @@ deadline=${RUN_ALL_DEADLINE:-4800}
 t0=$(date +%s)
 table=$(mktemp)
 
+# child_cpu: sets cpu_now to the CPU time (user and system, whole seconds)
+# of this shell's children reaped so far: times's second line, written by
+# this shell itself (in a subshell, as $(...) is, it would count none).
+child_cpu() {
+	local f=$table.cpu.$BASHPID
+	{ times; } > "$f"
+	cpu_now=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] }
+		printf "%d\n", s }' "$f")
+	rm -f "$f"
+}
+
 # timed NAME CMD...: CMD, stopped at the deadline (with everything it
 # started: timeout signals its whole process group); its status, 124 if
-# stopped.  A line of the table says how long it took.
+# stopped.  A line of the table says how long it took, and how much CPU
+# time it and what it started used: on a machine busy all the run, the
+# CPU time is what a cut makes shorter.
 timed() {
-	local name=$1 start rc left
+	local name=$1 start rc left cpu0
 	shift
 	start=$(date +%s)
+	child_cpu
+	cpu0=$cpu_now
 	left=$((t0 + deadline - start))
 	if [ "$left" -le 0 ]; then
-		printf '%-10s %6s  %s\n' "$name" - "not run: the deadline (RUN_ALL_DEADLINE=$deadline s) had passed" >> "$table"
+		printf '%-10s %6s %7s  %s\n' "$name" - - "not run: the deadline (RUN_ALL_DEADLINE=$deadline s) had passed" >> "$table"
 		result fail "[run-all] tests/$name.sh not run: the deadline of $deadline s had passed"
 		return 125
 	fi
@@ -41,14 +57,15 @@ timed() {
 	timeout -k 30 "$left" "$@" &
 	wait $!
 	rc=$?
-	local took=$(( $(date +%s) - start ))
+	child_cpu
+	local took=$(( $(date +%s) - start )) cpu=$((cpu_now - cpu0))
 	if [ "$took" -ge "$left" ] && { [ $rc -eq 124 ] || [ $rc -eq 137 ]; }; then
 		rc=124
-		printf '%-10s %6s  %s\n' "$name" "$took s" "stopped at the deadline ($deadline s)" >> "$table"
+		printf '%-10s %6s %7s  %s\n' "$name" "$took s" "$cpu s" "stopped at the deadline ($deadline s)" >> "$table"
 		result fail "[run-all] tests/$name.sh was stopped at the deadline ($deadline s from the start)"
 	else
-		printf '%-10s %6s  %s\n' "$name" "$took s" "exit status $rc" >> "$table"
-		log "tests/$name.sh: exit status $rc, $took s"
+		printf '%-10s %6s %7s  %s\n' "$name" "$took s" "$cpu s" "exit status $rc" >> "$table"
+		log "tests/$name.sh: exit status $rc, $took s, $cpu s of CPU"
 	fi
 	return $rc
 }
@@ -75,7 +92,8 @@ stop_all() {
 trap stop_all INT TERM
 
 end() {
-	echo "# time of each script (s), $(( $(date +%s) - t0 )) s in all:"
+	child_cpu
+	echo "# time of each script (wall clock, then CPU time), $(( $(date +%s) - t0 )) s and $cpu_now s of CPU in all:"
 	sed 's/^/#   /' "$table"
 	summary
 }
@@ -93,7 +111,7 @@ one() {
 	local t=$1 rc
 	if [ ! -f "$here/$t.sh" ] || [ ! -x "$here/$t.sh" ]; then
 		result fail "[run-all] tests/$t.sh is missing or not executable"
-		printf '%-10s %6s  %s\n' "$t" - "missing or not executable" >> "$table"
+		printf '%-10s %6s %7s  %s\n' "$t" - - "missing or not executable" >> "$table"
 		return
 	fi
 	timed "$t" "$here/$t.sh"
