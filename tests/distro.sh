@@ -919,9 +919,11 @@ initramfs_modes() { # SUITE ROOT KVER
 	else
 		# A build machine whose CPU Debian's packages have no file for
 		# (seen: AMD family 1Ah, microcode_amd_fam1ah.bin).
-		x=$(grep -o 'W: microcode-xen: no microcode file for this CPU under /lib/firmware ([^)]*)' "$d/rebuild-host.log")
+		# The vendor's package is installed: the warning says so, and
+		# does not ask for it.
+		x=$(grep -o 'W: microcode-xen: no microcode file for this CPU under /lib/firmware ([^)]*); none of the files in [a-z]*-ucode/ is for it (a newer [a-z0-9]*-microcode may have one)' "$d/rebuild-host.log")
 		[ ! -s "$d/ucode-host" ] && has "$d/initrd-host.list" 'microcode_xen\.ko' && [ -n "$x" ]
-		verdict "$suite: MICROCODE_XEN_INITRAMFS=host, on a build CPU with no file in Debian's packages: the module, no vendor file, a warning that names the file ($x)"
+		verdict "$suite: MICROCODE_XEN_INITRAMFS=host, on a build CPU with no file in Debian's packages: the module, no vendor file, a warning that names the file and does not ask for the installed package ($x)"
 	fi
 	# all: the files auto put in above; what the hooks are given (no
 	# rebuild of its own: an initramfs build takes a minute).
@@ -1301,7 +1303,7 @@ chroot_checks() { # SUITE ROOT KVER
 	# No microcode packages: a clear message, the module still goes in.
 	o=$(in_root "$root" apt-get purge -y intel-microcode amd64-microcode 2>&1); rc=$?
 	[ -x "$root/usr/bin/lsinitrd" ] && o+=$(in_root "$root" dracut -f "/boot/initrd.img-$kver" "$kver" 2>&1)
-	[ $rc -eq 0 ] && grep -qE 'no microcode file (for this CPU )?under /lib/firmware.*install intel-microcode or amd64-microcode' <<<"$o" &&
+	[ $rc -eq 0 ] && grep -qE 'no microcode file (for this CPU )?under /lib/firmware.*install (intel-microcode or )?(intel|amd64)-microcode' <<<"$o" &&
 		has <(list_initrd "$root" "$kver") 'microcode_xen\.ko'
 	verdict "$suite: without microcode packages: a clear message, the removal succeeds, the module stays in the initramfs"
 	grep 'microcode-xen' <<<"$o" | sort -u | sed 's/^/#   /'
