@@ -17,7 +17,8 @@
 # Intel dom0 (~30 s) for the directory it shares with the kernel, and the
 # stand-in's hardening scenario (harden-seam-6.1) for the order of rmmod
 # and the stress helper; for the package, its own checks without a system
-# (tests/distro.sh package, about a minute).  MUTANTS_JOBS copies (default
+# (tests/distro.sh package, about a minute) and the user-space tests of its
+# shell functions (tests/unit.sh, a second).  MUTANTS_JOBS copies (default
 # 2) run side by side, one VM each; MUTANTS_ONLY, a regular expression,
 # picks mutants by name.
 #
@@ -57,10 +58,14 @@ done
 # one VM at a time, as a run of its own (not part of this script's count);
 # its exit status.
 # CASES ^distro:NAME$: tests/distro.sh NAME instead (NAME package: the
-# package's own checks, no system booted).
+# package's own checks, no system booted); ^unit$: tests/unit.sh.
 run_cases() {
 	local t=$1 log=$2 re=$3
 	shift 3
+	if [ "$re" = '^unit$' ]; then
+		env -u RESULTS -u RUN_ALL "$@" "$t/tests/unit.sh" > "$log" 2>&1
+		return
+	fi
 	if [[ $re == '^distro:'* ]]; then
 		re=${re#^distro:}
 		env -u RESULTS -u RUN_ALL "$@" "$t/tests/distro.sh" "${re%\$}" > "$log" 2>&1
@@ -112,6 +117,7 @@ hseam='^harden-seam-6\.1$'
 homes='^homes-6\.1$'
 bare='^bare-6\.1$'
 pkg='^distro:package$'
+unit='^unit$'
 # The device write's fail-nth loop alone, on the stand-in (debug kernel).
 fdev='^failnth-device-6\.1-debug-nokasan$'
 # The stand-in's hardening scenario (rmmod after rmmod) on it.
@@ -406,6 +412,10 @@ mutant deb-one-version "$pkg" "each Debian release's build has its own version" 
 mutant alert-busy-on-4.17 "$pkg" "Xen 4\.17\.7, errno 16, revisions -: MicrocodeUpdateFailed silent" \
 	packaging/libexec/metrics "			4.17 | 4.18) [ \"\$p\" -lt 6 ] || return 0 ;;" \
 	"			4.18) [ \"\$p\" -lt 6 ] || return 0 ;;"
+# The initramfs hooks ask for the vendor's package although its files are
+# there (none for this CPU: Debian's amd64-microcode and AMD family 1Ah).
+mutant hint-asks-installed "$unit" "has files, none for this CPU: the hook says" \
+	packaging/share/functions "	if [ -n \"\$(ls -A \"\$MCX_FW/\$1\" 2>/dev/null)\" ]; then" "	if false; then"
 # --- On a debug kernel (MUTANTS_DEBUG=1) ---
 # A call after an allocation failure trips over what the failure left (a
 # warning in the next normal call): fail-nth's loop must read dom0's log
