@@ -3,10 +3,10 @@
 #
 # run-all.sh: sets up (tests/setup.sh) and runs every test script below, in
 # order; ends with a table of each script's time (and the CPU time that it
-# and all it started used) and status and one line
-# "N passed, M failed", and fails if anything did.  A script that is
-# missing or not executable, or that exits non-zero, is a failure; so is a
-# run in which nothing passed.  To add a script, add its name to the list;
+# and all it started used) and status and one line "N passed, M failed",
+# and fails if anything did.  A script that is missing or not executable,
+# or that exits non-zero, is a failure; so is a run in which nothing
+# passed.  To add a script, add its name to the list;
 # scripts joined by "+" run side by side: the static gates build on one
 # core, beside the VMs; the mutants, one VM at a time, fill what the
 # installed systems' chroot checks leave idle.

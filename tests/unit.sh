@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # unit.sh: user-space tests of microcode_xen.h, against the real files of
-# Debian's microcode packages in the cache.
+# Debian's microcode packages in the cache, and of the initramfs hooks'
+# advice (packaging/share/functions).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
