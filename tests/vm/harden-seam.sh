@@ -16,6 +16,28 @@ head -c 2097152 /dev/urandom > /tmp/blob2m
 # stand-in's delay is an msleep (D state): every hold here is shorter.
 echo 10 > /proc/sys/kernel/hung_task_timeout_secs
 
+# Which function releases each xen_cpuN directory: the kernel's own
+# (kobject_create_and_add's), never one of the module's, which a release
+# after rmmod (DEBUG_KOBJECT_RELEASE delays each by 1 to 4 s; a reader may
+# hold one) would call in freed memory.  A kprobe on sysfs_remove_dir
+# (kobject_del's; kobject_put is notrace) records each removed directory's
+# name and its ktype's release function (struct kobject: ktype
+# at +40 on x86-64; struct kobj_type: release first), where the kernel has
+# kprobe events: Debian's have; the debug kernels, built without kprobes,
+# show such a release only by a crash, and only when its random delay
+# outlasts the module's own kobjects.
+T=/sys/kernel/tracing
+KPROBE=
+mount -t tracefs tracefs $T 2> /dev/null
+if echo 'p:mcxput sysfs_remove_dir name=+0(+0($arg1)):string rel=+0(+40($arg1)):symbol' \
+	> $T/kprobe_events 2> /dev/null; then
+	echo 'name ~ "xen_cpu*"' > $T/events/kprobes/mcxput/filter
+	echo 1 > $T/events/kprobes/mcxput/enable
+	KPROBE=y
+else
+	echo "# no kprobe events in this kernel: which function releases xen_cpuN is not checked"
+fi
+
 calls() { cat $P/fake_calls; }
 ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }
 # hold MS: a reload in the background ($holder) that the stand-in keeps for
@@ -178,4 +200,11 @@ check "uid 1000 reads xen_cpu0/version" test "$($user /bin/cat $UCODE/xen_cpu0/v
 step end
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 no_stuck "at the end"
+if [ -n "$KPROBE" ]; then
+	echo 0 > $T/events/kprobes/mcxput/enable
+	grep -o 'name="xen_cpu[0-9]*" rel=.*' $T/trace > /tmp/removals
+	echo "# figure: $(grep -c . /tmp/removals) removals of xen_cpuN traced, by release function: $(sed 's/.* rel=//' /tmp/removals | sort | uniq -c | tr -s ' \n' ' ')"
+	check "every xen_cpuN directory is released by the kernel's own function, none by the module's" \
+		sh -c 'test -s /tmp/removals && ! grep -v " rel=dynamic_kobj_release+" /tmp/removals'
+fi
 finish
