@@ -29,8 +29,8 @@ echo 10 > /proc/sys/kernel/hung_task_timeout_secs
 T=/sys/kernel/tracing
 KPROBE=
 mount -t tracefs tracefs $T 2> /dev/null
-if echo 'p:mcxput sysfs_remove_dir name=+0(+0($arg1)):string rel=+0(+40($arg1)):symbol' \
-	> $T/kprobe_events 2> /dev/null; then
+if (echo 'p:mcxput sysfs_remove_dir name=+0(+0($arg1)):string rel=+0(+40($arg1)):symbol' \
+	> $T/kprobe_events) 2> /dev/null; then
 	echo 'name ~ "xen_cpu*"' > $T/events/kprobes/mcxput/filter
 	echo 1 > $T/events/kprobes/mcxput/enable
 	KPROBE=y
