@@ -198,13 +198,15 @@ done
 check "uid 1000 reads xen_cpu0/version" test "$($user /bin/cat $UCODE/xen_cpu0/version)" = 0x2
 
 step end
+npcpus=$(ls -d $UCODE/xen_cpu* | grep -c .)
 expect "rmmod succeeds" OK mcxio rmmod microcode_xen
 no_stuck "at the end"
 if [ -n "$KPROBE" ]; then
 	echo 0 > $T/events/kprobes/mcxput/enable
 	grep -o 'name="xen_cpu[0-9]*" rel=.*' $T/trace > /tmp/removals
 	echo "# figure: $(grep -c . /tmp/removals) removals of xen_cpuN traced, by release function: $(sed 's/.* rel=//' /tmp/removals | sort | uniq -c | tr -s ' \n' ' ')"
-	check "every xen_cpuN directory is released by the kernel's own function, none by the module's" \
-		sh -c 'test -s /tmp/removals && ! grep -v " rel=dynamic_kobj_release+" /tmp/removals'
+	# Three rmmods (rmmod-reload, rmmod-write, end), each of them all.
+	check "every xen_cpuN directory is released by the kernel's own function, none by the module's ($((3 * npcpus)) removals)" \
+		sh -c "test \$(grep -c . /tmp/removals) = $((3 * npcpus)) && ! grep -v ' rel=dynamic_kobj_release+' /tmp/removals"
 fi
 finish
