@@ -23,6 +23,10 @@ deadline=${RUN_ALL_DEADLINE:-4800}
 [[ $deadline =~ ^[0-9]+$ ]] || die "RUN_ALL_DEADLINE must be seconds, not '$deadline'"
 t0=$(date +%s)
 table=$(mktemp)
+# One empty file per script running, named after its timeout's process
+# group, for stop_all.
+running=$table.running
+mkdir -p "$running"
 
 # child_cpu: sets cpu_now to the CPU time (user and system, whole seconds)
 # of this shell's children reaped so far: times's second line, written by
@@ -55,8 +59,11 @@ timed() {
 	log "tests/$name.sh (at most $left s left)"
 	# In the background, so that a signal to this script is handled at once.
 	timeout -k 30 "$left" "$@" &
-	wait $!
+	local pid=$!
+	touch "$running/$pid"
+	wait $pid
 	rc=$?
+	rm -f "$running/$pid"
 	child_cpu
 	local took=$(( $(date +%s) - start )) cpu=$((cpu_now - cpu0))
 	if [ "$took" -ge "$left" ] && { [ $rc -eq 124 ] || [ $rc -eq 137 ]; }; then
@@ -73,10 +80,14 @@ timed() {
 # ^C or a stop from outside: stop the scripts running now, with their VMs
 # (each timeout made its own process group); what is left of a group 10 s
 # later (a PID 1 of the sid chroot's namespace ignores SIGTERM) is killed.
+# The groups are found in $running, not among this shell's children's
+# children: a stop sent to every process of the run (^C, a CI job's end)
+# also ends the subshells that run scripts side by side (they keep no
+# trap), and their timeouts, left to init, were no longer found.
 alive() { local g; for g; do pgrep -g "$g" > /dev/null && return 0; done; return 1; }
 stop_all() {
 	local p groups=() i
-	for p in $(pgrep -P $$ -x timeout) $(pgrep -P "$(pgrep -P $$ | paste -sd,)" -x timeout 2>/dev/null); do
+	for p in $(pgrep -P $$ -x timeout) $(ls "$running"); do
 		groups+=("$p")
 		kill -TERM -- -"$p" 2>/dev/null
 	done
@@ -87,6 +98,7 @@ stop_all() {
 	for p in "${groups[@]}"; do
 		kill -KILL -- -"$p" 2>/dev/null
 	done
+	rm -rf "$table" "$running"
 	exit 130
 }
 trap stop_all INT TERM
@@ -95,6 +107,7 @@ end() {
 	child_cpu
 	echo "# time of each script (wall clock, then CPU time), $(( $(date +%s) - t0 )) s and $cpu_now s of CPU in all:"
 	sed 's/^/#   /' "$table"
+	rm -rf "$table" "$running"
 	summary
 }
 
