@@ -80,14 +80,15 @@ timed() {
 # ^C or a stop from outside: stop the scripts running now, with their VMs
 # (each timeout made its own process group); what is left of a group 10 s
 # later (a PID 1 of the sid chroot's namespace ignores SIGTERM) is killed.
-# The groups are found in $running, not among this shell's children's
-# children: a stop sent to every process of the run (^C, a CI job's end)
+# The groups are those noted in $running (every script's, timed() notes
+# each), not looked for among this shell's children's children: a stop
+# sent to every process of the run (^C, to the foreground process group)
 # also ends the subshells that run scripts side by side (they keep no
 # trap), and their timeouts, left to init, were no longer found.
 alive() { local g; for g; do pgrep -g "$g" > /dev/null && return 0; done; return 1; }
 stop_all() {
 	local p groups=() i
-	for p in $(pgrep -P $$ -x timeout) $(ls "$running"); do
+	for p in $(ls "$running"); do
 		groups+=("$p")
 		kill -TERM -- -"$p" 2>/dev/null
 	done
