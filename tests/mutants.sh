@@ -60,18 +60,14 @@ done
 # CASES ^distro:NAME$: tests/distro.sh NAME instead (NAME package: the
 # package's own checks, no system booted); ^unit$: tests/unit.sh.
 run_cases() {
-	local t=$1 log=$2 re=$3
+	local t=$1 log=$2 re=$3 cmd
 	shift 3
-	if [ "$re" = '^unit$' ]; then
-		env -u RESULTS -u RUN_ALL "$@" "$t/tests/unit.sh" > "$log" 2>&1
-		return
-	fi
-	if [[ $re == '^distro:'* ]]; then
-		re=${re#^distro:}
-		env -u RESULTS -u RUN_ALL "$@" "$t/tests/distro.sh" "${re%\$}" > "$log" 2>&1
-		return
-	fi
-	env -u RESULTS -u RUN_ALL RUN_VM_JOBS=1 "$@" "$t/tests/run-vm.sh" "$re" > "$log" 2>&1
+	case $re in
+	'^unit$') cmd=("$t/tests/unit.sh") ;;
+	'^distro:'*) re=${re#^distro:}; cmd=("$t/tests/distro.sh" "${re%\$}") ;;
+	*) cmd=("$t/tests/run-vm.sh" "$re"); set -- RUN_VM_JOBS=1 "$@" ;;
+	esac
+	env -u RESULTS -u RUN_ALL "$@" "${cmd[@]}" > "$log" 2>&1
 }
 elapsed() { echo "$(( $(date +%s) - t0 )) s"; }
 
